@@ -1,0 +1,71 @@
+"""Project-wide API plumbing that settings name by dotted path."""
+
+from rest_framework import filters, pagination
+from rest_framework.exceptions import NotFound, ValidationError
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """`page` + `page_size` (default 20, max 1000). Asking for more than the max is a 400."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            raise ValidationError({"page_size": ["A whole number is required."]}) from None
+        if not 1 <= size <= self.max_page_size:
+            raise ValidationError({"page_size": [f"Must be between 1 and {self.max_page_size}."]})
+        return size
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and raw != "last" and not raw.isdigit():
+            raise NotFound(f"Invalid page {raw!r}: {self.page_query_param} must be a number.")
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        params = super().get_schema_operation_parameters(view)
+        for param in params:
+            if param["name"] == self.page_size_query_param:
+                param["schema"].update({"minimum": 1, "maximum": self.max_page_size})
+            if param["name"] == self.page_query_param:
+                param["schema"].update({"minimum": 1})
+        return params
+
+
+class StrictOrderingFilter(filters.OrderingFilter):
+    """DRF's ordering filter, but an unknown field is a 400 instead of being ignored."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            fields = [param.strip() for param in params.split(",") if param.strip()]
+            valid = {
+                name for name, _label in self.get_valid_fields(queryset, view, {"request": request})
+            }
+            unknown = [f for f in fields if f.lstrip("-") not in valid]
+            if unknown:
+                allowed = ", ".join(sorted(valid)) or "none"
+                raise ValidationError(
+                    {
+                        self.ordering_param: [
+                            f"Unknown field(s): {', '.join(unknown)}. Allowed: {allowed}."
+                        ]
+                    }
+                )
+            return fields
+        return self.get_default_ordering(view)
+
+    def get_schema_operation_parameters(self, view):
+        params = super().get_schema_operation_parameters(view)
+        fields = getattr(view, "ordering_fields", None)
+        if isinstance(fields, list | tuple):
+            choices = [f for name in fields for f in (name, f"-{name}")]
+            for param in params:
+                param["schema"] = {"type": "string", "enum": choices}
+        return params

@@ -1,0 +1,24 @@
+"""Root URLs. Each app owns its routes in its own urls.py."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from config import health
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("", include("members.urls")),
+    path("", include("activity.urls")),
+    path("", include("carbon.urls")),
+    path("", include("inventory.urls")),
+    path("", include("randomdata.urls")),
+]
+
+admin.site.site_header = "Backoffice API administration"
+admin.site.site_title = "Backoffice API"

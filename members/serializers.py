@@ -1,0 +1,61 @@
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from rest_framework import serializers
+
+from members.models import User
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "real_name", "tz", "is_staff", "date_joined"]
+        read_only_fields = ["id", "is_staff", "date_joined"]
+
+
+class RegisterSerializer(serializers.ModelSerializer):
+    password = serializers.CharField(
+        write_only=True, style={"input_type": "password"}, max_length=128, trim_whitespace=False
+    )
+    email = serializers.EmailField(required=True)
+
+    class Meta:
+        model = User
+        fields = ["username", "password", "email", "real_name", "tz"]
+
+    def validate(self, attrs):
+        candidate = User(**{k: v for k, v in attrs.items() if k != "password"})
+        try:
+            validate_password(attrs["password"], user=candidate)
+        except Exception as exc:  # django.core.exceptions.ValidationError
+            raise serializers.ValidationError({"password": list(exc.messages)}) from None
+        return attrs
+
+
+class LoginSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        max_length=128, style={"input_type": "password"}, trim_whitespace=False, write_only=True
+    )
+
+    def validate(self, attrs):
+        user = authenticate(
+            request=self.context.get("request"),
+            username=attrs["username"],
+            password=attrs["password"],
+        )
+        if user is None:
+            # One message for both cases: never reveal whether the username exists.
+            raise serializers.ValidationError(
+                "Unable to log in with the provided credentials.", code="invalid_credentials"
+            )
+        attrs["user"] = user
+        return attrs
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
+    expiry = serializers.DateTimeField(allow_null=True)
+
+
+class RegisterResponseSerializer(TokenSerializer):
+    user = UserSerializer()
