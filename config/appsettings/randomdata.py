@@ -1,0 +1,3 @@
+"""Settings of the randomdata app, from the environment (document each in .env.example)."""
+
+from decouple import config  # noqa: F401
