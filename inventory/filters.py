@@ -1,0 +1,45 @@
+import django_filters
+from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from inventory import selectors
+from inventory.models import Invoice
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class ItemFilter(django_filters.FilterSet):
+    low_stock = django_filters.BooleanFilter(
+        method="filter_low_stock", help_text="true: quantity at or below the reorder level."
+    )
+    expiring_within_days = IntegerFilter(
+        method="filter_expiring",
+        min_value=0,
+        max_value=36500,
+        help_text="Items whose expiry date is between today and today + N days.",
+    )
+
+    def filter_low_stock(self, queryset, name, value):
+        return selectors.item_list(queryset=queryset, low_stock=value)
+
+    def filter_expiring(self, queryset, name, value):
+        return selectors.item_list(queryset=queryset, expiring_within_days=value)
+
+
+class InvoiceFilter(django_filters.FilterSet):
+    customer = IntegerFilter(field_name="customer_id", min_value=1, max_value=2**63 - 1)
+    status = django_filters.ChoiceFilter(choices=Invoice.Status.choices)
+    created_after = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", help_text="On or after this date."
+    )
+    created_before = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", help_text="On or before this date."
+    )
+
+    class Meta:
+        model = Invoice
+        fields = ["customer", "status", "created_after", "created_before"]

@@ -1,0 +1,62 @@
+"""Reads. Querysets come back with what their callers render already joined or prefetched."""
+
+from datetime import timedelta
+
+from django.db.models import Count, F, Prefetch, QuerySet
+from django.utils import timezone
+
+from inventory.models import Customer, Invoice, InvoiceLine, Item, StockReport
+
+
+def item_list(
+    *,
+    queryset: QuerySet[Item] | None = None,
+    low_stock: bool | None = None,
+    expiring_within_days: int | None = None,
+) -> QuerySet[Item]:
+    """Items, optionally only low-stock ones or ones expiring within N days from today."""
+    items = Item.objects.all() if queryset is None else queryset
+    if low_stock is True:
+        items = items.filter(quantity__lte=F("reorder_level"))
+    elif low_stock is False:
+        items = items.filter(quantity__gt=F("reorder_level"))
+    if expiring_within_days is not None:
+        today = timezone.localdate()
+        items = items.filter(
+            expiry_date__gte=today, expiry_date__lte=today + timedelta(days=expiring_within_days)
+        )
+    return items
+
+
+def customer_list() -> QuerySet[Customer]:
+    return Customer.objects.all()
+
+
+def _lines() -> Prefetch:
+    return Prefetch("lines", queryset=InvoiceLine.objects.select_related("item").order_by("id"))
+
+
+def invoice_list() -> QuerySet[Invoice]:
+    return Invoice.objects.select_related("customer").annotate(line_count=Count("lines"))
+
+
+def invoice_detail_queryset() -> QuerySet[Invoice]:
+    return Invoice.objects.select_related("customer").prefetch_related(_lines())
+
+
+def invoice_get_for_pdf(*, invoice_id: int) -> Invoice | None:
+    return invoice_detail_queryset().filter(pk=invoice_id).first()
+
+
+def invoice_current_for_customer(*, customer_id: int) -> Invoice | None:
+    """The customer's open invoice, else the most recently issued one."""
+    return (
+        invoice_detail_queryset()
+        .filter(customer_id=customer_id)
+        .order_by("-status", "-created_at", "-id")  # "open" > "issued": open first
+        .first()
+    )
+
+
+def stock_report_latest() -> StockReport | None:
+    return StockReport.objects.prefetch_related("lines").order_by("-generated_at", "-id").first()

@@ -1,0 +1,203 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum
+from rest_framework import serializers
+
+from inventory.models import Customer, Invoice, InvoiceLine, Item, StockReport, StockReportLine
+from inventory.phones import phone_normalize
+
+MAX_QUANTITY = 1_000_000
+MAX_ID = 2**63 - 1
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    quantity = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
+    reorder_level = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
+    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+
+    class Meta:
+        model = Item
+        fields = [
+            "id",
+            "name",
+            "description",
+            "price",
+            "quantity",
+            "expiry_date",
+            "sku",
+            "reorder_level",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    phone = serializers.CharField(
+        max_length=40, help_text="Any common format; stored and returned as E.164."
+    )
+
+    class Meta:
+        model = Customer
+        fields = ["id", "name", "phone", "address", "email", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def validate_phone(self, value: str) -> str:
+        try:
+            return phone_normalize(raw=value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages[0], code="invalid") from None
+
+
+class _PurchaseLineSerializer(serializers.Serializer):
+    item = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Item id.")
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            # Name the item in every message, so a client can tell which line is wrong.
+            item = data.get("item") if isinstance(data, dict) else None
+            if item is None or not isinstance(exc.detail, dict):
+                raise
+            raise serializers.ValidationError(
+                {
+                    field: [
+                        serializers.ErrorDetail(
+                            f"Item {item!r}: {message} (asked: {data.get(field)!r}).",
+                            code=message.code,
+                        )
+                        for message in messages
+                    ]
+                    for field, messages in exc.detail.items()
+                }
+            ) from None
+
+
+class PurchaseLineSerializer(_PurchaseLineSerializer):
+    """One line of a POST: `quantity` ≥ 1."""
+
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+
+
+class PurchaseSetLineSerializer(_PurchaseLineSerializer):
+    """One line of a PUT: the new quantity; 0 removes the line."""
+
+    quantity = serializers.IntegerField(min_value=0, max_value=MAX_QUANTITY)
+
+
+def purchase_list_serializer(
+    child: type[serializers.Serializer], data
+) -> serializers.ListSerializer:
+    return serializers.ListSerializer(
+        child=child(),
+        data=data,
+        allow_empty=False,
+        max_length=settings.INVENTORY_PURCHASE_MAX_LINES,
+    )
+
+
+class InvoiceLineSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="item.name", read_only=True)
+    description = serializers.CharField(source="item.description", read_only=True)
+    line_total = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = InvoiceLine
+        fields = ["id", "item", "name", "description", "quantity", "unit_price", "line_total"]
+        read_only_fields = fields
+
+
+@extend_schema_field({"type": "string", "enum": ["open", "issued"]})
+class InvoiceStatusField(serializers.CharField):
+    pass
+
+
+class InvoiceListSerializer(serializers.ModelSerializer):
+    status = InvoiceStatusField(read_only=True, help_text="open, then issued (locked).")
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    line_count = serializers.IntegerField(read_only=True)
+    currency = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id",
+            "number",
+            "customer",
+            "customer_name",
+            "status",
+            "total",
+            "currency",
+            "line_count",
+            "created_at",
+            "issued_at",
+        ]
+        read_only_fields = fields
+
+    def get_currency(self, invoice) -> str:
+        return settings.INVOICE_CURRENCY
+
+
+class InvoiceSerializer(InvoiceListSerializer):
+    lines = InvoiceLineSerializer(many=True, read_only=True)
+
+    class Meta(InvoiceListSerializer.Meta):
+        fields = [f for f in InvoiceListSerializer.Meta.fields if f != "line_count"] + ["lines"]
+        read_only_fields = fields
+
+
+class StockReportLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StockReportLine
+        fields = ["item", "name", "sku", "quantity", "reorder_level", "expiry_date"]
+        read_only_fields = fields
+
+
+class StockReportSerializer(serializers.ModelSerializer):
+    low_stock = serializers.SerializerMethodField()
+    expiring = serializers.SerializerMethodField()
+    expired = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StockReport
+        fields = ["id", "generated_at", "as_of", "days", "low_stock", "expiring", "expired"]
+        read_only_fields = fields
+
+    def _kind(self, report, kind) -> list[dict]:
+        lines = [line for line in report.lines.all() if line.kind == kind]
+        return StockReportLineSerializer(lines, many=True).data
+
+    @extend_schema_field(StockReportLineSerializer(many=True))
+    def get_low_stock(self, report) -> list[dict]:
+        return self._kind(report, StockReportLine.Kind.LOW_STOCK)
+
+    @extend_schema_field(StockReportLineSerializer(many=True))
+    def get_expiring(self, report) -> list[dict]:
+        return self._kind(report, StockReportLine.Kind.EXPIRING)
+
+    @extend_schema_field(StockReportLineSerializer(many=True))
+    def get_expired(self, report) -> list[dict]:
+        return self._kind(report, StockReportLine.Kind.EXPIRED)
+
+
+# --- Schema-only: the error bodies this app adds to the project's shape ---------------------
+
+
+class LineErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    attr = serializers.CharField(
+        allow_null=True, help_text='Which line and field: "<0-based index>.<field>", e.g. "2.item".'
+    )
+
+
+class InventoryValidationErrorSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text='"validation_error", or "client_error" for bad JSON.')
+    errors = LineErrorSerializer(many=True)
+
+
+class InventoryConflictErrorSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = LineErrorSerializer(many=True)

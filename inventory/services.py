@@ -1,0 +1,401 @@
+"""The only writers of inventory data. Each public function is one transaction."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import (
+    Case,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.deletion import ProtectedError
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from inventory.exceptions import (
+    CustomerNotFound,
+    InsufficientStock,
+    InvoiceAlreadyIssued,
+    InvoiceNotFound,
+    ItemInUse,
+    PurchaseInvalid,
+    line_errors,
+)
+from inventory.models import (
+    Customer,
+    Invoice,
+    InvoiceLine,
+    InvoiceSequence,
+    Item,
+    StockReport,
+    StockReportLine,
+)
+from inventory.phones import phone_normalize
+
+
+@dataclass(frozen=True)
+class PurchaseLine:
+    item: int
+    quantity: int
+
+
+# --- Items and customers ---------------------------------------------------------------------
+
+
+def item_create(*, data: Mapping[str, Any]) -> Item:
+    """Insert an item."""
+    item = Item(**data)
+    item.full_clean()
+    item.save()
+    return item
+
+
+def item_update(*, item: Item, data: Mapping[str, Any]) -> Item:
+    """Save the given fields of `item`."""
+    for field, value in data.items():
+        setattr(item, field, value)
+    item.full_clean()
+    item.save(update_fields=[*data, "updated_at"])
+    return item
+
+
+def item_delete(*, item: Item) -> None:
+    """Delete an item that is on no invoice (ItemInUse otherwise)."""
+    try:
+        item.delete()
+    except ProtectedError:
+        raise ItemInUse(
+            f"Item {item.pk} ({item.name}) appears on invoices and cannot be deleted."
+        ) from None
+
+
+def customer_create(*, data: Mapping[str, Any]) -> Customer:
+    """Insert a customer; the phone number is stored in E.164."""
+    customer = Customer(**{**data, "phone": phone_normalize(raw=data["phone"])})
+    customer.full_clean()
+    customer.save()
+    return customer
+
+
+def customer_update(*, customer: Customer, data: Mapping[str, Any]) -> Customer:
+    """Save the given fields of `customer`."""
+    data = dict(data)
+    if "phone" in data:
+        data["phone"] = phone_normalize(raw=data["phone"])
+    for field, value in data.items():
+        setattr(customer, field, value)
+    customer.full_clean()
+    customer.save(update_fields=[*data, "updated_at"])
+    return customer
+
+
+# --- Invoices ----------------------------------------------------------------------------------
+
+
+def invoice_number_allocate(*, year: int) -> str:
+    """Next gapless number of `year`. Call inside a transaction: the sequence row stays locked
+    until it commits, and a rollback gives the number back."""
+    sequence, _created = InvoiceSequence.objects.select_for_update().get_or_create(year=year)
+    sequence.last_number = F("last_number") + 1
+    sequence.save(update_fields=["last_number"])
+    sequence.refresh_from_db(fields=["last_number"])
+    return f"{settings.INVOICE_NUMBER_PREFIX}-{year}-{sequence.last_number:06d}"
+
+
+def _invoice_open(*, customer: Customer) -> Invoice:
+    invoice = Invoice(
+        customer=customer, number=invoice_number_allocate(year=timezone.localdate().year)
+    )
+    invoice.save()
+    return invoice
+
+
+def _invoice_total_refresh(*, invoice: Invoice) -> None:
+    total = (
+        InvoiceLine.objects.filter(invoice=OuterRef("pk"))
+        .values("invoice")
+        .annotate(s=Sum(F("quantity") * F("unit_price")))
+        .values("s")
+    )
+    money = DecimalField(max_digits=14, decimal_places=2)
+    Invoice.objects.filter(pk=invoice.pk).update(
+        total=Coalesce(
+            Subquery(total, output_field=money), Value(Decimal("0.00")), output_field=money
+        ),
+        updated_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def invoice_issue(*, invoice_id: int) -> Invoice:
+    """Lock the invoice: no more purchases on it; the customer's next purchase opens a new one."""
+    customer_id = (
+        Invoice.objects.filter(pk=invoice_id).values_list("customer_id", flat=True).first()
+    )
+    if customer_id is None:
+        raise InvoiceNotFound(f"Invoice {invoice_id} does not exist.")
+    # Same lock order as purchases (customer, then invoice), so an issue cannot slip between a
+    # purchase reading the open invoice and adding lines to it.
+    Customer.objects.select_for_update().filter(pk=customer_id).exists()
+    invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
+    if invoice.is_issued:
+        raise InvoiceAlreadyIssued(f"Invoice {invoice.number} was already issued.")
+    invoice.status = Invoice.Status.ISSUED
+    invoice.issued_at = timezone.now()
+    invoice.save(update_fields=["status", "issued_at", "updated_at"])
+    return invoice
+
+
+# --- Purchases ---------------------------------------------------------------------------------
+
+
+def _duplicates_reject(lines: Sequence[PurchaseLine]) -> None:
+    seen: dict[int, int] = {}
+    errors = {}
+    for index, line in enumerate(lines):
+        if line.item in seen:
+            errors[f"{index}.item"] = (
+                f"Item {line.item} is listed twice (lines {seen[line.item]} and {index}); "
+                "send one line per item.",
+                "duplicate_item",
+            )
+        else:
+            seen[line.item] = index
+    if errors:
+        raise PurchaseInvalid(line_errors(errors))
+
+
+def _lock_customer_and_items(
+    *, customer_id: int, lines: Sequence[PurchaseLine]
+) -> tuple[Customer, dict[int, Item]]:
+    # Every purchase locks its customer first, then its items in primary-key order: two
+    # purchases of {A, B} and {B, A} then queue behind each other instead of deadlocking.
+    customer = Customer.objects.select_for_update().filter(pk=customer_id).first()
+    if customer is None:
+        raise CustomerNotFound(f"Customer {customer_id} does not exist.")
+    ids = [line.item for line in lines]
+    items = {
+        item.pk: item for item in Item.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    }
+    errors = {
+        f"{index}.item": (f"Item {line.item} does not exist.", "does_not_exist")
+        for index, line in enumerate(lines)
+        if line.item not in items
+    }
+    if errors:
+        raise PurchaseInvalid(line_errors(errors))
+    return customer, items
+
+
+def _stock_move(*, deltas: Mapping[int, int]) -> None:
+    """Take `deltas[item]` units out of stock (negative puts them back), in one UPDATE."""
+    moves = {pk: delta for pk, delta in deltas.items() if delta}
+    if not moves:
+        return
+    Item.objects.filter(pk__in=moves).update(
+        quantity=F("quantity")
+        - Case(
+            *(When(pk=pk, then=Value(delta)) for pk, delta in moves.items()),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        updated_at=timezone.now(),
+    )
+
+
+def _shortages_reject(
+    *, lines: Sequence[PurchaseLine], items: Mapping[int, Item], current: Mapping[int, int]
+) -> None:
+    errors = {}
+    for index, line in enumerate(lines):
+        item = items[line.item]
+        extra = line.quantity - current.get(line.item, 0)
+        if extra > item.quantity:
+            on_invoice = current.get(line.item, 0)
+            already = f" ({on_invoice} already on the invoice)" if on_invoice else ""
+            errors[f"{index}.quantity"] = (
+                f"Not enough stock of item {item.pk} ({item.name}): asked for {line.quantity}"
+                f"{already}, {item.quantity} available.",
+                "insufficient_stock",
+            )
+    if errors:
+        raise InsufficientStock(line_errors(errors))
+
+
+@transaction.atomic
+def purchase_create(*, customer_id: int, lines: Sequence[PurchaseLine]) -> Invoice:
+    """Add `lines` to the customer's open invoice (opening one if needed) and take the stock.
+
+    All or nothing: an unknown or repeated item, an item already on the invoice (change it with
+    purchase_update) or a shortage raises, and nothing is written.
+    """
+    _duplicates_reject(lines)
+    customer, items = _lock_customer_and_items(customer_id=customer_id, lines=lines)
+    invoice = Invoice.objects.filter(customer=customer, status=Invoice.Status.OPEN).first()
+    if invoice is not None:
+        listed = set(
+            InvoiceLine.objects.filter(
+                invoice=invoice, item_id__in=[line.item for line in lines]
+            ).values_list("item_id", flat=True)
+        )
+        errors = {
+            f"{index}.item": (
+                f"Item {line.item} ({items[line.item].name}) is already on invoice "
+                f"{invoice.number}; use PUT to change its quantity.",
+                "already_on_invoice",
+            )
+            for index, line in enumerate(lines)
+            if line.item in listed
+        }
+        if errors:
+            raise PurchaseInvalid(line_errors(errors))
+    _shortages_reject(lines=lines, items=items, current={})
+    if invoice is None:
+        invoice = _invoice_open(customer=customer)
+    InvoiceLine.objects.bulk_create(
+        [
+            InvoiceLine(
+                invoice=invoice,
+                item_id=line.item,
+                quantity=line.quantity,
+                unit_price=items[line.item].price,
+            )
+            for line in lines
+        ],
+        batch_size=500,
+    )
+    _stock_move(deltas={line.item: line.quantity for line in lines})
+    _invoice_total_refresh(invoice=invoice)
+    return invoice
+
+
+@transaction.atomic
+def purchase_update(*, customer_id: int, lines: Sequence[PurchaseLine]) -> Invoice:
+    """Set quantities on the customer's open invoice: new items are added, listed ones take the
+    new quantity (stock moves by the difference), 0 removes the line, unmentioned lines stay.
+
+    All or nothing, like purchase_create. Unit prices of lines already listed stay frozen.
+    """
+    _duplicates_reject(lines)
+    customer, items = _lock_customer_and_items(customer_id=customer_id, lines=lines)
+    invoice = Invoice.objects.filter(customer=customer, status=Invoice.Status.OPEN).first()
+    existing: dict[int, InvoiceLine] = {}
+    if invoice is not None:
+        existing = {
+            line.item_id: line
+            for line in InvoiceLine.objects.filter(
+                invoice=invoice, item_id__in=[line.item for line in lines]
+            )
+        }
+    _shortages_reject(
+        lines=lines, items=items, current={pk: line.quantity for pk, line in existing.items()}
+    )
+    if invoice is None:
+        if not any(line.quantity for line in lines):
+            raise InvoiceNotFound(
+                f"Customer {customer_id} has no open invoice to remove lines from."
+            )
+        invoice = _invoice_open(customer=customer)
+
+    to_create, to_update, to_delete, deltas = [], [], [], {}
+    for line in lines:
+        old = existing.get(line.item)
+        deltas[line.item] = line.quantity - (old.quantity if old else 0)
+        if old is None and line.quantity:
+            to_create.append(
+                InvoiceLine(
+                    invoice=invoice,
+                    item_id=line.item,
+                    quantity=line.quantity,
+                    unit_price=items[line.item].price,
+                )
+            )
+        elif old is not None and not line.quantity:
+            to_delete.append(old.pk)
+        elif old is not None and line.quantity != old.quantity:
+            old.quantity = line.quantity
+            to_update.append(old)
+    if to_delete:
+        InvoiceLine.objects.filter(pk__in=to_delete).delete()
+    if to_update:
+        InvoiceLine.objects.bulk_update(to_update, ["quantity"], batch_size=500)
+    if to_create:
+        InvoiceLine.objects.bulk_create(to_create, batch_size=500)
+    _stock_move(deltas=deltas)
+    _invoice_total_refresh(invoice=invoice)
+    return invoice
+
+
+# --- Stock list --------------------------------------------------------------------------------
+
+
+def _write_atomically(*, path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+@transaction.atomic
+def stock_report_generate(
+    *, days: int = 7, output_path: str | Path | None = None, today: date | None = None
+) -> StockReport:
+    """Store a StockReport of low-stock, expiring (within `days`) and expired items and write
+    its text to `output_path` (default settings.STOCK_LIST_PATH)."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=days)
+    sections = {
+        StockReportLine.Kind.LOW_STOCK: Item.objects.filter(quantity__lte=F("reorder_level")),
+        StockReportLine.Kind.EXPIRING: Item.objects.filter(
+            expiry_date__gte=today, expiry_date__lte=horizon
+        ).order_by("expiry_date", "name", "id"),
+        StockReportLine.Kind.EXPIRED: Item.objects.filter(expiry_date__lt=today).order_by(
+            "expiry_date", "name", "id"
+        ),
+    }
+    report = StockReport.objects.create(days=days, as_of=today, text="")
+    lines = [
+        StockReportLine(
+            report=report,
+            kind=kind,
+            item=item,
+            name=item.name,
+            sku=item.sku or "",
+            quantity=item.quantity,
+            reorder_level=item.reorder_level,
+            expiry_date=item.expiry_date,
+        )
+        for kind, queryset in sections.items()
+        for item in queryset.iterator(chunk_size=2000)
+    ]
+    StockReportLine.objects.bulk_create(lines, batch_size=1000)
+    by_kind = {kind: [line for line in lines if line.kind == kind] for kind in sections}
+    report.text = render_to_string(
+        "inventory/stocklist.txt",
+        {
+            "report": report,
+            "today": today,
+            "horizon": horizon,
+            "low_stock": by_kind[StockReportLine.Kind.LOW_STOCK],
+            "expiring": by_kind[StockReportLine.Kind.EXPIRING],
+            "expired": by_kind[StockReportLine.Kind.EXPIRED],
+        },
+    )
+    report.save(update_fields=["text"])
+    # Written inside the transaction on purpose: if the file cannot be written the report row
+    # is rolled back too, so a stored report always has its file.
+    _write_atomically(path=Path(output_path or settings.STOCK_LIST_PATH), text=report.text)
+    return report

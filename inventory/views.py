@@ -1,0 +1,263 @@
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from inventory import selectors, services
+from inventory.exceptions import CustomerNotFound, InvoiceNotFound
+from inventory.filters import InvoiceFilter, ItemFilter
+from inventory.pdf import invoice_pdf_filename, invoice_pdf_render
+from inventory.renderers import PDFRenderer, PlainTextRenderer
+from inventory.serializers import (
+    CustomerSerializer,
+    InventoryConflictErrorSerializer,
+    InventoryValidationErrorSerializer,
+    InvoiceListSerializer,
+    InvoiceSerializer,
+    ItemSerializer,
+    PurchaseLineSerializer,
+    PurchaseSetLineSerializer,
+    StockReportSerializer,
+    purchase_list_serializer,
+)
+from inventory.services import PurchaseLine
+
+
+class JSONErrorsMixin:
+    """Errors are JSON whatever representation (PDF, text) was negotiated for success."""
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+def _pdf_response(invoice) -> Response:
+    response = Response(invoice_pdf_render(invoice=invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{invoice_pdf_filename(invoice=invoice)}"'
+    return response
+
+
+PDF_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="The invoice as a PDF.")
+CONFLICT = OpenApiResponse(InventoryConflictErrorSerializer)
+
+
+class ItemViewSet(viewsets.ModelViewSet):
+    """The catalogue: anyone may read it; staff create, change and delete items."""
+
+    serializer_class = ItemSerializer
+    filterset_class = ItemFilter
+    search_fields = ["name", "description", "sku"]
+    ordering_fields = ["id", "name", "price", "quantity", "expiry_date", "created_at"]
+    ordering = ["name", "id"]
+
+    def get_queryset(self):
+        return selectors.item_list()
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve"):
+            return [permissions.AllowAny()]
+        return [permissions.IsAdminUser()]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.item_create(data=serializer.validated_data)
+
+    def perform_update(self, serializer):
+        services.item_update(item=serializer.instance, data=serializer.validated_data)
+
+    @extend_schema(responses={204: None, 409: CONFLICT})
+    def destroy(self, request, *args, **kwargs):
+        return super().destroy(request, *args, **kwargs)
+
+    def perform_destroy(self, instance):
+        services.item_delete(item=instance)
+
+
+class CustomerViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Customers (staff only)."""
+
+    serializer_class = CustomerSerializer
+    permission_classes = [permissions.IsAdminUser]
+    search_fields = ["name", "phone", "email", "address"]
+    ordering_fields = ["id", "name", "created_at"]
+    ordering = ["name", "id"]
+
+    def get_queryset(self):
+        return selectors.customer_list()
+
+    def perform_create(self, serializer):
+        serializer.instance = services.customer_create(data=serializer.validated_data)
+
+    def perform_update(self, serializer):
+        services.customer_update(customer=serializer.instance, data=serializer.validated_data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Invoices, newest first"),
+    retrieve=extend_schema(summary="One invoice with its lines"),
+)
+class InvoiceViewSet(JSONErrorsMixin, viewsets.ReadOnlyModelViewSet):
+    """Invoices (staff only): list, retrieve, PDF, issue."""
+
+    permission_classes = [permissions.IsAdminUser]
+    filterset_class = InvoiceFilter
+    search_fields = ["number", "customer__name"]
+    ordering_fields = ["id", "number", "created_at", "issued_at", "total"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        if self.action == "list":
+            return selectors.invoice_list()
+        return selectors.invoice_detail_queryset()
+
+    def get_serializer_class(self):
+        return InvoiceListSerializer if self.action == "list" else InvoiceSerializer
+
+    @extend_schema(
+        summary="The invoice as a PDF", responses={(200, "application/pdf"): PDF_RESPONSE}
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[PDFRenderer], filter_backends=[])
+    def pdf(self, request, pk=None):
+        return _pdf_response(self.get_object())
+
+    @extend_schema(
+        summary="Issue (lock) the invoice",
+        request=None,
+        responses={200: InvoiceSerializer, 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def issue(self, request, pk=None):
+        invoice = self.get_object()
+        services.invoice_issue(invoice_id=invoice.pk)
+        return Response(
+            InvoiceSerializer(selectors.invoice_get_for_pdf(invoice_id=invoice.pk)).data
+        )
+
+
+PURCHASE_EXAMPLE = OpenApiExample(
+    "Two items", value=[{"item": 4, "quantity": 1}, {"item": 7, "quantity": 3}], request_only=True
+)
+PURCHASE_ERRORS = {
+    400: OpenApiResponse(
+        InventoryValidationErrorSerializer,
+        description="Bad lines, one error per line (`attr` = `<index>.<field>`): not a list, "
+        "empty, too many lines, quantity not a whole number or out of range, unknown item "
+        "(`does_not_exist`), the same item twice (`duplicate_item`), and for POST an item "
+        "already on the invoice (`already_on_invoice`). Nothing changes.",
+    ),
+    409: OpenApiResponse(
+        InventoryConflictErrorSerializer,
+        description="Not enough stock (`insufficient_stock`), one error per short line naming "
+        "the item, the quantity asked and what is available. Nothing changes.",
+    ),
+}
+
+
+class PurchaseView(JSONErrorsMixin, APIView):
+    """A customer's purchases, on their open invoice (opened by the first purchase)."""
+
+    permission_classes = [permissions.IsAdminUser]
+
+    def get_renderers(self):
+        if self.request.method == "GET":
+            return [PDFRenderer(), JSONRenderer()]
+        return [JSONRenderer()]
+
+    @extend_schema(
+        summary="The customer's current invoice: PDF, or JSON with Accept: application/json",
+        description="The open invoice, or the latest issued one when none is open. "
+        "404 when the customer does not exist or has no invoice yet.",
+        responses={
+            (200, "application/pdf"): PDF_RESPONSE,
+            (200, "application/json"): InvoiceSerializer,
+        },
+    )
+    def get(self, request, customer_id: int):
+        invoice = selectors.invoice_current_for_customer(customer_id=customer_id)
+        if invoice is None:
+            if not selectors.customer_list().filter(pk=customer_id).exists():
+                raise CustomerNotFound(f"Customer {customer_id} does not exist.")
+            raise InvoiceNotFound(
+                f"Customer {customer_id} has no invoice yet; POST a purchase first."
+            )
+        if request.accepted_renderer.format == "pdf":
+            return _pdf_response(invoice)
+        return Response(InvoiceSerializer(invoice).data)
+
+    @extend_schema(
+        summary="Add lines to the open invoice and take the stock (all or nothing)",
+        request=PurchaseLineSerializer(many=True),
+        responses={201: InvoiceSerializer, **PURCHASE_ERRORS},
+        examples=[PURCHASE_EXAMPLE],
+    )
+    def post(self, request, customer_id: int):
+        return self._purchase(
+            request, customer_id, PurchaseLineSerializer, services.purchase_create
+        )
+
+    @extend_schema(
+        summary="Set quantities on the open invoice (0 removes a line; all or nothing)",
+        request=PurchaseSetLineSerializer(many=True),
+        responses={200: InvoiceSerializer, **PURCHASE_ERRORS},
+        examples=[PURCHASE_EXAMPLE],
+    )
+    def put(self, request, customer_id: int):
+        return self._purchase(
+            request, customer_id, PurchaseSetLineSerializer, services.purchase_update
+        )
+
+    def _purchase(self, request, customer_id, child, service):
+        serializer = purchase_list_serializer(child, request.data)
+        serializer.is_valid(raise_exception=True)
+        lines = [PurchaseLine(**line) for line in serializer.validated_data]
+        invoice = service(customer_id=customer_id, lines=lines)
+        code = status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK
+        data = InvoiceSerializer(selectors.invoice_get_for_pdf(invoice_id=invoice.pk)).data
+        return Response(data, status=code)
+
+
+class LowStockView(JSONErrorsMixin, APIView):
+    """The latest stock list (generated on the spot when there is none yet)."""
+
+    permission_classes = [permissions.IsAdminUser]
+    renderer_classes = [PlainTextRenderer, JSONRenderer]
+
+    @extend_schema(
+        summary="Latest stock list: text/plain (stocklist.txt), or JSON with ?format=json",
+        parameters=[
+            OpenApiParameter(
+                "format", str, enum=["txt", "json"], description="`json` for structured data."
+            )
+        ],
+        responses={
+            (200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description="stocklist.txt"),
+            (200, "application/json"): StockReportSerializer,
+        },
+    )
+    def get(self, request, format=None):
+        report = selectors.stock_report_latest()
+        if report is None:
+            services.stock_report_generate(days=settings.STOCK_LIST_EXPIRY_DAYS)
+            report = selectors.stock_report_latest()
+        if request.accepted_renderer.format == "txt":
+            response = Response(report.text, content_type="text/plain; charset=utf-8")
+            response["Content-Disposition"] = 'inline; filename="stocklist.txt"'
+            return response
+        return Response(StockReportSerializer(report).data)
