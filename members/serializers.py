@@ -2,10 +2,13 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from rest_framework import serializers
 
-from members.models import User
+from members.fields import TimeZoneField
+from members.models import DEFAULT_TIME_ZONE, User
 
 
 class UserSerializer(serializers.ModelSerializer):
+    tz = TimeZoneField(required=False, help_text="IANA time zone, e.g. Europe/Berlin.")
+
     class Meta:
         model = User
         fields = ["id", "username", "email", "real_name", "tz", "is_staff", "date_joined"]
@@ -17,6 +20,7 @@ class RegisterSerializer(serializers.ModelSerializer):
         write_only=True, style={"input_type": "password"}, max_length=128, trim_whitespace=False
     )
     email = serializers.EmailField(required=True)
+    tz = TimeZoneField(default=DEFAULT_TIME_ZONE, help_text="IANA time zone, e.g. Europe/Berlin.")
 
     class Meta:
         model = User
@@ -59,3 +63,16 @@ class TokenSerializer(serializers.Serializer):
 
 class RegisterResponseSerializer(TokenSerializer):
     user = UserSerializer()
+
+
+class UserBulkDeleteSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.CharField(max_length=9),
+        min_length=1,
+        max_length=1000,
+        help_text="Member ids to delete: all of them, or none if any does not exist.",
+    )
+
+
+class UserBulkDeleteResultSerializer(serializers.Serializer):
+    deleted = serializers.IntegerField()

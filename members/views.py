@@ -1,17 +1,25 @@
 from django.contrib.auth import user_logged_in
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from knox.models import AuthToken
-from rest_framework import generics, permissions, status
+from rest_framework import exceptions, generics, mixins, permissions, status
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+from rest_framework.viewsets import GenericViewSet
 
-from members import services
+from members import selectors, services
+from members.models import User
 from members.serializers import (
     LoginSerializer,
     RegisterResponseSerializer,
     RegisterSerializer,
     TokenSerializer,
+    UserBulkDeleteResultSerializer,
+    UserBulkDeleteSerializer,
     UserSerializer,
 )
 
@@ -38,6 +46,7 @@ class RegisterView(APIView):
         return Response(RegisterResponseSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
+@extend_validation_errors(["invalid_credentials"], field_name="non_field_errors")
 class LoginView(APIView):
     """Exchange username and password for an expiring API token."""
 
@@ -74,3 +83,77 @@ class MeView(generics.RetrieveUpdateAPIView):
 
     def perform_update(self, serializer):
         services.user_update(user=serializer.instance, data=serializer.validated_data)
+
+
+def _user_update(user: User, data: dict) -> None:
+    try:
+        services.user_update(user=user, data=data)
+    except DjangoValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        raise exceptions.ValidationError(detail) from None
+
+
+class IsStaff(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_staff)
+
+
+@extend_validation_errors(["invalid"], field_name="page_size", methods=["get"])
+@extend_validation_errors(["invalid"], field_name="ordering", methods=["get"])
+@extend_validation_errors(["not_found"], field_name="ids", actions=["bulk_delete"])
+class UserViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    GenericViewSet,
+):
+    """Members. Staff see and manage everyone; a member sees and manages only themself.
+
+    Accounts are created through /api/v1/auth/register/ (or the admin). Deleting a member
+    retires the id so it is never issued again.
+    """
+
+    serializer_class = UserSerializer
+    ordering_fields = ["id", "username", "date_joined"]
+    ordering = ["id"]
+    search_fields = ["username", "real_name", "email"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return User.objects.none()
+        return selectors.user_list(viewer=self.request.user)
+
+    def perform_update(self, serializer):
+        _user_update(serializer.instance, dict(serializer.validated_data))
+
+    def perform_destroy(self, instance):
+        services.user_delete(user=instance)
+
+    @extend_schema(
+        request=UserBulkDeleteSerializer, responses={200: UserBulkDeleteResultSerializer}
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="bulk-delete",
+        permission_classes=[permissions.IsAuthenticated, IsStaff],
+        pagination_class=None,
+    )
+    def bulk_delete(self, request):
+        """Staff: delete several members at once, all or none; their ids are retired."""
+        serializer = UserBulkDeleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ids = set(serializer.validated_data["ids"])
+        # One transaction and row locks: either every listed member goes or none does.
+        with transaction.atomic():
+            users = list(User.objects.filter(pk__in=ids).select_for_update().order_by("pk"))
+            missing = sorted(ids - {user.pk for user in users})
+            if missing:
+                raise exceptions.ValidationError(
+                    {"ids": [f"Not found: {', '.join(missing)}. Nothing was deleted."]},
+                    code="not_found",
+                )
+            for user in users:
+                services.user_delete(user=user)
+        return Response(UserBulkDeleteResultSerializer({"deleted": len(users)}).data)
