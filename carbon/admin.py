@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from carbon import services
+from carbon.models import Usage, UsageType
+
+
+@admin.register(UsageType)
+class UsageTypeAdmin(admin.ModelAdmin):
+    list_display = ["id", "name", "unit", "factor", "scope", "source"]
+    search_fields = ["name", "unit", "source"]
+    list_filter = ["scope", "unit"]
+
+
+@admin.register(Usage)
+class UsageAdmin(admin.ModelAdmin):
+    list_display = ["id", "user", "usage_type", "usage_at", "amount", "factor", "co2e_kg"]
+    list_select_related = ["user", "usage_type"]
+    list_filter = ["usage_type"]
+    search_fields = ["user__username", "user__id"]
+    date_hierarchy = "usage_at"
+    raw_id_fields = ["user"]
+    readonly_fields = ["factor", "co2e_kg", "created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        # Factor and emissions are frozen by the services, never typed in by hand.
+        if change:
+            data = {name: form.cleaned_data[name] for name in form.changed_data}
+            # `obj` already holds the form's values; compare against what is stored.
+            services.usage_update(usage=Usage.objects.get(pk=obj.pk), data=data)
+        else:
+            saved = services.usage_create(
+                user=obj.user, usage_type=obj.usage_type, usage_at=obj.usage_at, amount=obj.amount
+            )
+            obj.pk = saved.pk

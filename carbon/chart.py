@@ -1,0 +1,114 @@
+"""Server-side SVG bar chart of a usage summary (a Django template; autoescaped, no JS)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+
+from carbon.selectors import Summary
+
+WIDTH = 760
+HEIGHT = 320
+LEFT = 64  # room for the y-axis labels
+RIGHT = 16
+TOP = 40
+BOTTOM = 56  # room for the x-axis labels
+TICKS = 4
+
+
+@dataclass
+class Bar:
+    x: float
+    cx: float
+    y: float
+    width: float
+    height: float
+    label: str
+    value: str
+    title: str
+    show_label: bool
+
+
+@dataclass
+class Tick:
+    y: float
+    label: str
+
+
+def _nice_ceiling(value: Decimal) -> Decimal:
+    """A round axis maximum at or above `value` (1, 2, 2.5 or 5 times a power of ten)."""
+    if value <= 0:
+        return Decimal(1)
+    exponent = value.adjusted()
+    base = Decimal(10) ** exponent
+    for step in (1, 2, Decimal("2.5"), 5, 10):
+        if value <= step * base:
+            return step * base
+    return 10 * base
+
+
+def _fmt(value: Decimal) -> str:
+    if value >= 1000:
+        return f"{value:,.0f}"
+    if value >= 10:
+        return f"{value:,.1f}"
+    return f"{value:,.2f}"
+
+
+def chart_context(*, summary: Summary, title: str = "") -> dict:
+    plot_w = WIDTH - LEFT - RIGHT
+    plot_h = HEIGHT - TOP - BOTTOM
+    buckets = summary.buckets
+    top = _nice_ceiling(max((b.co2e_kg for b in buckets), default=Decimal(0)))
+    slot = plot_w / max(len(buckets), 1)
+    bar_w = max(slot * 0.7, 1.0)
+    label_every = max(1, round(len(buckets) / 12))
+    bars = []
+    for index, bucket in enumerate(buckets):
+        h = float(bucket.co2e_kg / top) * plot_h
+        amounts = ", ".join(
+            f"{amount.normalize():f} {unit}" for unit, amount in bucket.amounts.items()
+        )
+        bars.append(
+            Bar(
+                x=round(LEFT + index * slot + (slot - bar_w) / 2, 2),
+                cx=round(LEFT + index * slot + slot / 2, 2),
+                y=round(TOP + plot_h - h, 2),
+                width=round(bar_w, 2),
+                height=round(h, 2),
+                label=bucket.label,
+                value=_fmt(bucket.co2e_kg),
+                title=(
+                    f"{bucket.label}: {_fmt(bucket.co2e_kg)} kg CO2e "
+                    f"({bucket.count} usages; {amounts})"
+                ),
+                show_label=index % label_every == 0,
+            )
+        )
+    ticks = [
+        Tick(y=round(TOP + plot_h - plot_h * i / TICKS, 2), label=_fmt(top * i / TICKS))
+        for i in range(TICKS + 1)
+    ]
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": LEFT,
+        "axis_label_x": LEFT - 8,
+        "center_x": LEFT + plot_w / 2,
+        "empty_y": TOP + plot_h / 2,
+        "right_edge": WIDTH - RIGHT,
+        "top": TOP,
+        "baseline": TOP + plot_h,
+        "label_y": TOP + plot_h + 18,
+        "bars": bars,
+        "ticks": ticks,
+        "title": title or f"kg CO2e per {summary.group_by.replace('_', ' ')} ({summary.tz})",
+        "total": _fmt(summary.co2e_kg),
+        "empty": not buckets,
+        "show_values": len(buckets) <= 16,
+    }
+
+
+def summary_svg(*, summary: Summary, title: str = "") -> str:
+    """The summary as a standalone SVG document."""
+    return render_to_string("carbon/chart.svg", chart_context(summary=summary, title=title))

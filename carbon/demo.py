@@ -1,0 +1,59 @@
+"""Demo usages for `manage.py seed_demo`: a year of monthly usages per demo member.
+
+Idempotent: a member who already has usages is left alone.
+"""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q
+from django.utils import timezone
+
+from carbon import services
+from carbon.models import Usage, UsageType
+from members.models import User
+
+DEMO_USERNAMES = ["ada", "grace", "alan", "katherine"]
+DEMO_IDS = ["W012A3CDE", "W07QCRPA4"]  # the activity app's Slack-style demo members
+# (type id, base amount per month); heating follows the season below.
+MONTHLY = [(100, Decimal("180")), (101, Decimal("3.2")), (102, Decimal("240")), (104, Decimal("9"))]
+SEASON = [Decimal(x) for x in ("1.6", "1.5", "1.2", "0.8", "0.4", "0.1")]
+SEASON += [Decimal(x) for x in ("0.05", "0.05", "0.3", "0.8", "1.3", "1.6")]
+
+
+def _rows(user: User, types: dict[int, UsageType], now: datetime, index: int):
+    zone = ZoneInfo(user.tz)
+    scale = Decimal(100 + 17 * index) / 100
+    local_now = now.astimezone(zone)
+    for back in range(12):
+        month_index = local_now.year * 12 + local_now.month - 1 - back
+        year, month = divmod(month_index, 12)
+        for type_id, base in MONTHLY:
+            day = 3 + (type_id * 7 + back * 5 + index) % 24
+            usage_at = datetime(year, month + 1, day, 9 + type_id % 9, tzinfo=zone)
+            if usage_at > now:
+                usage_at = now - timedelta(hours=1 + type_id % 5)
+            factor = SEASON[month] if type_id in (102, 103, 104) else Decimal(1)
+            amount = (base * scale * factor).quantize(Decimal("0.01"))
+            if amount > 0:
+                yield types[type_id], usage_at, amount
+
+
+def seed() -> str:
+    """Add a year of usages for each demo member that has none yet."""
+    members = list(User.objects.filter(Q(username__in=DEMO_USERNAMES) | Q(pk__in=DEMO_IDS)))
+    types = UsageType.objects.in_bulk([type_id for type_id, _ in MONTHLY])
+    if len(types) < len(MONTHLY):
+        return "usage types missing (run migrate); no demo usages added"
+    have = set(
+        Usage.objects.filter(user__in=[m.pk for m in members]).values_list("user_id", flat=True)
+    )
+    now = timezone.now()
+    added = 0
+    for index, member in enumerate(sorted(members, key=lambda m: m.pk)):
+        if member.pk not in have:
+            added += services.usages_bulk_create(
+                user=member, rows=list(_rows(member, types, now, index))
+            )
+    return f"{added} demo usages added, {len(have)} members already had usages"

@@ -1,0 +1,70 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Scope(models.IntegerChoices):
+    """GHG Protocol scopes."""
+
+    DIRECT = 1, "Scope 1 (direct)"
+    ENERGY = 2, "Scope 2 (purchased energy)"
+    VALUE_CHAIN = 3, "Scope 3 (value chain)"
+
+
+class UsageType(models.Model):
+    """Something a member uses (electricity in kWh, water in kg, ...) and its emission factor."""
+
+    name = models.CharField(max_length=100)
+    unit = models.CharField(max_length=20, help_text="Unit of a usage's amount, e.g. kwh, l, m3.")
+    factor = models.DecimalField(
+        max_digits=12, decimal_places=6, help_text="Emission factor in kg CO2e per unit (> 0)."
+    )
+    scope = models.PositiveSmallIntegerField(choices=Scope.choices, null=True, blank=True)
+    source = models.CharField(max_length=200, blank=True, help_text="Where the factor comes from.")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "unit"], name="carbon_usagetype_name_unit_uniq"
+            ),
+            models.CheckConstraint(condition=Q(factor__gt=0), name="carbon_usagetype_factor_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})"
+
+
+class Usage(models.Model):
+    """One usage by a member. `factor` and `co2e_kg` are frozen when the usage is written."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="usages"
+    )
+    usage_type = models.ForeignKey(UsageType, on_delete=models.PROTECT, related_name="usages")
+    usage_at = models.DateTimeField(help_text="When the usage happened (set by the client).")
+    amount = models.DecimalField(max_digits=14, decimal_places=4)
+    factor = models.DecimalField(
+        max_digits=12, decimal_places=6, help_text="The type's factor when this was written."
+    )
+    co2e_kg = models.DecimalField(
+        max_digits=20, decimal_places=6, help_text="amount x factor, in kg CO2e."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-usage_at", "-id"]
+        indexes = [models.Index(fields=["user", "usage_at"], name="carbon_usage_user_at_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="carbon_usage_amount_gt_0"),
+            models.CheckConstraint(condition=Q(factor__gt=0), name="carbon_usage_factor_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.usage_type.unit} of {self.usage_type.name} by {self.user_id}"
+
+
+CO2E_QUANTUM = Decimal("0.000001")
