@@ -1,5 +1,7 @@
 """Invoice PDFs: context building and the one render function every door uses."""
 
+import functools
+import logging
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -9,6 +11,10 @@ from django.utils import timezone
 
 from inventory.models import Invoice
 
+# Font subsetting and layout progress log at INFO for every page: keep them out of the logs.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "inventory"
 
 
@@ -16,11 +22,15 @@ class BlockedURL(ValueError):
     pass
 
 
-def url_fetcher(url: str, timeout: int = 10, ssl_context=None) -> dict:
-    """WeasyPrint fetcher that serves only files bundled under static/inventory/.
+MIME_TYPES = {".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml"}
 
-    Any network URL, data URL or file:// outside that folder is refused, so nothing a customer
-    types into a name or address can make the renderer read a local file or call out.
+
+def bundled_static_path(url: str) -> Path:
+    """The bundled file `url` points to; BlockedURL for anything else.
+
+    Only file:// URLs inside static/inventory/ pass. Network URLs, data: URLs and files
+    anywhere else are refused, so nothing a customer types into a name or an address can
+    make the renderer read a local file or call out.
     """
     parts = urlsplit(url)
     if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
@@ -28,8 +38,23 @@ def url_fetcher(url: str, timeout: int = 10, ssl_context=None) -> dict:
     path = Path(unquote(parts.path)).resolve()
     if not path.is_relative_to(STATIC_DIR.resolve()) or not path.is_file():
         raise BlockedURL(f"Refusing to fetch {url!r}: not a bundled static file.")
-    mime = {".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml"}.get(path.suffix)
-    return {"string": path.read_bytes(), "mime_type": mime, "redirected_url": path.as_uri()}
+    return path
+
+
+@functools.cache
+def _url_fetcher():
+    # WeasyPrint loads Pango when imported; only PDF rendering needs it, so import it late.
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyURLFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            path = bundled_static_path(url)
+            content_type = MIME_TYPES.get(path.suffix, "application/octet-stream")
+            return URLFetcherResponse(
+                path.as_uri(), path.read_bytes(), headers={"Content-Type": content_type}
+            )
+
+    return StaticOnlyURLFetcher(allowed_protocols=["file"])
 
 
 def invoice_pdf_context(*, invoice: Invoice) -> dict:
@@ -53,11 +78,10 @@ def invoice_pdf_context(*, invoice: Invoice) -> dict:
 
 def invoice_pdf_render(*, invoice: Invoice) -> bytes:
     """Render the invoice to PDF bytes (no file is written)."""
-    # Imported here: WeasyPrint loads Pango at import time, which only PDF requests need.
     from weasyprint import HTML
 
     html = render_to_string("inventory/invoice.html", invoice_pdf_context(invoice=invoice))
-    document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=url_fetcher)
+    document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_url_fetcher())
     return document.write_pdf()
 
 

@@ -87,15 +87,28 @@ class PurchaseSetLineSerializer(_PurchaseLineSerializer):
     quantity = serializers.IntegerField(min_value=0, max_value=MAX_QUANTITY)
 
 
-def purchase_list_serializer(
-    child: type[serializers.Serializer], data
-) -> serializers.ListSerializer:
-    return serializers.ListSerializer(
+def purchase_lines_validate(child: type[serializers.Serializer], data) -> list[dict]:
+    """Validate a purchase body (a list of lines); errors are keyed "<index>.<field>"."""
+    serializer = serializers.ListSerializer(
         child=child(),
         data=data,
         allow_empty=False,
         max_length=settings.INVENTORY_PURCHASE_MAX_LINES,
     )
+    if serializer.is_valid():
+        return serializer.validated_data
+    errors = serializer.errors
+    if not isinstance(errors, dict):
+        raise serializers.ValidationError(errors)
+    # DRF reports bad lines as {index: {field: [...]}}; spell the index into the key so that
+    # line 0 keeps its number in the flattened `attr` too ("0.quantity", not "quantity").
+    flat = {}
+    for key, value in errors.items():
+        if isinstance(value, dict):
+            flat.update({f"{key}.{field}": messages for field, messages in value.items()})
+        else:
+            flat[str(key)] = value
+    raise serializers.ValidationError(flat)
 
 
 class InvoiceLineSerializer(serializers.ModelSerializer):

@@ -28,7 +28,7 @@ from inventory.serializers import (
     PurchaseLineSerializer,
     PurchaseSetLineSerializer,
     StockReportSerializer,
-    purchase_list_serializer,
+    purchase_lines_validate,
 )
 from inventory.services import PurchaseLine
 
@@ -224,9 +224,7 @@ class PurchaseView(JSONErrorsMixin, APIView):
         )
 
     def _purchase(self, request, customer_id, child, service):
-        serializer = purchase_list_serializer(child, request.data)
-        serializer.is_valid(raise_exception=True)
-        lines = [PurchaseLine(**line) for line in serializer.validated_data]
+        lines = [PurchaseLine(**line) for line in purchase_lines_validate(child, request.data)]
         invoice = service(customer_id=customer_id, lines=lines)
         code = status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK
         data = InvoiceSerializer(selectors.invoice_get_for_pdf(invoice_id=invoice.pk)).data
