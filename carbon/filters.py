@@ -1,6 +1,7 @@
 """Query-string filters for usages (django-filter)."""
 
 import re
+from datetime import UTC
 
 import django_filters
 from django import forms
@@ -31,6 +32,7 @@ class AwareDateTimeField(forms.Field):
     default_error_messages = {
         "invalid": "Enter an ISO 8601 date-time, e.g. 2024-03-01T00:00:00Z.",
         "naive": "Include a time zone offset, e.g. 2024-03-01T00:00:00+01:00 or ...Z.",
+        "overflow": "Date-time out of range.",
     }
 
     def to_python(self, value):
@@ -42,6 +44,10 @@ class AwareDateTimeField(forms.Field):
             raise forms.ValidationError(self.error_messages["naive"], code="naive") from None
         if parsed is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            parsed.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["overflow"], code="overflow") from None
         return parsed
 
 

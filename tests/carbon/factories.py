@@ -1,0 +1,29 @@
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import factory
+
+from carbon.models import Usage, UsageType
+from carbon.services import co2e_compute
+from tests.members.factories import UserFactory
+
+
+class UsageTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UsageType
+
+    name = factory.Sequence(lambda n: f"fuel-{n}")
+    unit = "l"
+    factor = Decimal("2.5")
+
+
+class UsageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Usage
+
+    user = factory.SubFactory(UserFactory)
+    usage_type = factory.LazyFunction(lambda: UsageType.objects.get(pk=100))
+    usage_at = factory.Sequence(lambda n: datetime(2024, 1, 1, tzinfo=UTC).replace(hour=n % 24))
+    amount = Decimal("10")
+    factor = factory.LazyAttribute(lambda u: u.usage_type.factor)
+    co2e_kg = factory.LazyAttribute(lambda u: co2e_compute(amount=u.amount, factor=u.factor))
