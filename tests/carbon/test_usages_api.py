@@ -306,9 +306,7 @@ def test_user_usages_accepts_the_same_filters(auth_client):
 
 
 @pytest.mark.parametrize("rows", [3, 30])
-def test_list_runs_a_constant_number_of_queries(
-    auth_client, django_assert_num_queries, rows
-):
+def test_list_runs_a_constant_number_of_queries(auth_client, django_assert_num_queries, rows):
     UsageFactory.create_batch(rows, user=auth_client.user)
     # knox: token lookup + expired-token sweep; count; page
     with django_assert_num_queries(4):
