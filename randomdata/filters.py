@@ -4,9 +4,15 @@ from randomdata.models import Address, CreditCard, IngestionRun, RandomUser
 
 
 class AssignedFilterMixin(django_filters.FilterSet):
-    assigned = django_filters.BooleanFilter(
-        field_name="user", lookup_expr="isnull", exclude=True, label="Has an owner (true/false)"
+    # A choice, not a BooleanFilter: that one silently ignores values it cannot read.
+    assigned = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_assigned",
+        label="Has an owner (true) or not (false)",
     )
+
+    def filter_assigned(self, queryset, name, value):
+        return queryset.filter(user__isnull=value == "false")
 
 
 class RandomUserFilter(django_filters.FilterSet):
