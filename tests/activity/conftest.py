@@ -40,7 +40,8 @@ def members_with_periods(db):
 
 
 @pytest.fixture
-def feed_client(api_client, user):
-    """A client authenticated without token look-ups, so query counts show the feed only."""
-    api_client.force_authenticate(user)
+def feed_client(api_client, staff_user):
+    """Authenticated without token look-ups (query counts show the feed only), as a staff
+    account, which is not a member itself, so the feed holds exactly what a test created."""
+    api_client.force_authenticate(staff_user)
     return api_client
