@@ -1,0 +1,164 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from inventory.models import Customer, Item
+from tests.inventory.factories import CustomerFactory, ItemFactory
+
+ITEMS = reverse("item-list")
+CUSTOMERS = reverse("customer-list")
+
+
+def test_anyone_may_list_and_retrieve_items(api_client, items):
+    response = api_client.get(ITEMS)
+    assert response.status_code == 200
+    assert response.json()["count"] == 3
+    first = response.json()["results"][0]
+    assert {"id", "name", "description", "price", "quantity", "expiry_date"} <= set(first)
+    assert api_client.get(reverse("item-detail", args=[items[0].pk])).status_code == 200
+
+
+def test_item_list_runs_a_fixed_number_of_queries(api_client, db, django_assert_num_queries):
+    ItemFactory.create_batch(15)
+    with django_assert_num_queries(2):  # count + page
+        response = api_client.get(ITEMS)
+    assert len(response.json()["results"]) == 15
+
+
+def test_low_stock_filter(api_client, db):
+    low = ItemFactory(quantity=3, reorder_level=5)
+    edge = ItemFactory(quantity=5, reorder_level=5)
+    ItemFactory(quantity=50, reorder_level=5)
+    response = api_client.get(ITEMS, {"low_stock": "true"})
+    assert {row["id"] for row in response.json()["results"]} == {low.pk, edge.pk}
+
+
+def test_expiring_within_days_filter(api_client, db):
+    today = timezone.localdate()
+    soon = ItemFactory(expiry_date=today + timedelta(days=3))
+    ItemFactory(expiry_date=today + timedelta(days=30))
+    ItemFactory(expiry_date=today - timedelta(days=1))
+    ItemFactory(expiry_date=None)
+    response = api_client.get(ITEMS, {"expiring_within_days": 7})
+    assert [row["id"] for row in response.json()["results"]] == [soon.pk]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"expiring_within_days": "-1"}, {"expiring_within_days": "x"}],
+    ids=["negative", "not-a-number"],
+)
+def test_bad_filters_are_400(api_client, db, params):
+    assert api_client.get(ITEMS, params).status_code == 400
+
+
+def test_search_on_name_and_description(api_client, db):
+    hit = ItemFactory(name="Red apple", description="crisp")
+    also = ItemFactory(name="Pear", description="not an apple")
+    ItemFactory(name="Banana", description="yellow")
+    response = api_client.get(ITEMS, {"search": "apple"})
+    assert {row["id"] for row in response.json()["results"]} == {hit.pk, also.pk}
+
+
+def test_staff_create_item_as_in_the_seed(staff_client):
+    body = {"name": "Tea", "description": "Green tea", "price": "12.50", "quantity": 40}
+    response = staff_client.post(ITEMS, body)
+    assert response.status_code == 201
+    item = Item.objects.get(pk=response.json()["id"])
+    assert (item.name, str(item.price), item.quantity, item.reorder_level) == (
+        "Tea",
+        "12.50",
+        40,
+        10,
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "attr"),
+    [
+        ({"name": "X", "price": "-1", "quantity": 1}, "price"),
+        ({"name": "X", "price": "1", "quantity": -1}, "quantity"),
+        ({"name": "X", "price": "abc", "quantity": 1}, "price"),
+        ({"price": "1", "quantity": 1}, "name"),
+    ],
+)
+def test_bad_items_are_400(staff_client, body, attr):
+    response = staff_client.post(ITEMS, body)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == attr
+    assert Item.objects.count() == 0
+
+
+def test_non_staff_cannot_write_items(auth_client, items):
+    assert auth_client.post(ITEMS, {"name": "X", "price": "1"}).status_code == 403
+    assert auth_client.delete(reverse("item-detail", args=[items[0].pk])).status_code == 403
+
+
+def test_staff_update_and_delete_item(staff_client, items):
+    url = reverse("item-detail", args=[items[0].pk])
+    assert staff_client.patch(url, {"quantity": 77}).json()["quantity"] == 77
+    assert staff_client.delete(url).status_code == 204
+
+
+def test_deleting_an_item_on_an_invoice_is_409(staff_client, customer, items):
+    staff_client.post(
+        reverse("customer-purchase", args=[customer.pk]), [{"item": items[0].pk, "quantity": 1}]
+    )
+    response = staff_client.delete(reverse("item-detail", args=[items[0].pk]))
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["code"] == "item_in_use"
+    assert Item.objects.filter(pk=items[0].pk).exists()
+
+
+# --- customers ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phone", "stored"),
+    [
+        ("+91 98765 43210", "+919876543210"),
+        ("098765 43210", "+919876543210"),
+        ("+49 151 23456789", "+4915123456789"),
+    ],
+)
+def test_create_customer_stores_e164(staff_client, phone, stored):
+    body = {"name": "Asha", "phone": phone, "address": "4 Park Street"}
+    response = staff_client.post(CUSTOMERS, body)
+    assert response.status_code == 201
+    assert response.json()["phone"] == stored
+    assert Customer.objects.get().phone == stored
+
+
+@pytest.mark.parametrize("phone", ["12345", "not a phone", "+1", ""])
+def test_invalid_phone_is_400(staff_client, phone):
+    response = staff_client.post(CUSTOMERS, {"name": "A", "phone": phone, "address": "x"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "phone"
+    assert Customer.objects.count() == 0
+
+
+def test_customers_are_staff_only(auth_client, customer):
+    assert auth_client.get(CUSTOMERS).status_code == 403
+
+
+def test_customer_update_and_retrieve(staff_client, customer):
+    url = reverse("customer-detail", args=[customer.pk])
+    response = staff_client.patch(url, {"phone": "+91 80 4123 4567", "address": "New"})
+    assert response.status_code == 200
+    assert staff_client.get(url).json()["phone"] == "+918041234567"
+
+
+def test_customer_search(staff_client, db):
+    hit = CustomerFactory(name="Zed Zebra")
+    CustomerFactory(name="Ann Other")
+    response = staff_client.get(CUSTOMERS, {"search": "zebra"})
+    assert [row["id"] for row in response.json()["results"]] == [hit.pk]
+
+
+def test_customer_list_runs_a_fixed_number_of_queries(staff_client, django_assert_num_queries):
+    CustomerFactory.create_batch(12)
+    with django_assert_num_queries(4):  # 2 token auth + count + page
+        response = staff_client.get(CUSTOMERS)
+    assert response.json()["count"] == 12
