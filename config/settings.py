@@ -155,6 +155,7 @@ REST_FRAMEWORK = {
         "user": config("THROTTLE_USER", default="2000/min"),
         "login": config("THROTTLE_LOGIN", default="5/min"),
         "register": config("THROTTLE_REGISTER", default="20/hour"),
+        "sync": config("THROTTLE_SYNC", default="600/min"),
     },
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
@@ -183,6 +184,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {  # drf-standardized-errors' enums, named once in the schema
+        "SyncResultStatusEnum": ["applied", "duplicate", "stale"],
+        "ErrorCode409Enum": ["conflict"],
         "ValidationErrorEnum": f"{_ERR}.ValidationErrorEnum.choices",
         "ClientErrorEnum": f"{_ERR}.ClientErrorEnum.choices",
         "ServerErrorEnum": f"{_ERR}.ServerErrorEnum.choices",

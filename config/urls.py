@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("", include("members.urls")),
+    path("", include("members.sync.urls")),
     path("", include("activity.urls")),
     path("", include("carbon.urls")),
     path("", include("inventory.urls")),

@@ -3,7 +3,19 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from members import services
 from members.forms import UserChangeForm, UserCreationForm
-from members.models import RetiredMemberId, User
+from members.models import (
+    RetiredMemberId,
+    SyncAttempt,
+    SyncDelivery,
+    SyncEvent,
+    SyncInbound,
+    SyncPeerState,
+    User,
+)
+from members.sync import delivery as sync_delivery
+from members.sync.outbox import event_record
+from members.sync.peers import SYNCED_FIELDS
+from members.tasks import sync_deliver
 
 
 @admin.register(User)
@@ -34,6 +46,15 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
 
+    def save_model(self, request, obj, form, change):
+        # The admin writes the user through its form; the outbox row joins the same
+        # transaction (the admin wraps each save in one), so the sync is never lost.
+        super().save_model(request, obj, form, change)
+        if not change:
+            event_record(type=SyncEvent.Type.CREATED, user=obj)
+        elif set(form.changed_data) & set(SYNCED_FIELDS):
+            event_record(type=SyncEvent.Type.UPDATED, user=obj)
+
     def delete_model(self, request, obj):
         services.user_delete(user=obj)
 
@@ -46,6 +67,103 @@ class UserAdmin(DjangoUserAdmin):
 class RetiredMemberIdAdmin(admin.ModelAdmin):
     list_display = ["id", "retired_at"]
     search_fields = ["id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class SyncAttemptInline(admin.TabularInline):
+    model = SyncAttempt
+    extra = 0
+    can_delete = False
+    fields = ["at", "status_code", "duration_ms", "error"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SyncDelivery)
+class SyncDeliveryAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "event_type",
+        "event_user",
+        "peer",
+        "status",
+        "attempts",
+        "last_status_code",
+        "next_attempt_at",
+        "delivered_at",
+    ]
+    list_filter = ["status", "peer"]
+    search_fields = ["event__user_id", "event__id", "peer"]
+    list_select_related = ["event"]
+    readonly_fields = [f.name for f in SyncDelivery._meta.fields]
+    inlines = [SyncAttemptInline]
+    actions = ["retry_now"]
+
+    @admin.display(description="type")
+    def event_type(self, obj):
+        return obj.event.type
+
+    @admin.display(description="member")
+    def event_user(self, obj):
+        return obj.event.user_id
+
+    @admin.action(description="Retry now")
+    def retry_now(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        count = sync_delivery.deliveries_reset(ids=ids)
+        for delivery_id in ids:
+            sync_deliver.delay(delivery_id)
+        self.message_user(request, f"{count} deliveries queued for another attempt.")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SyncEvent)
+class SyncEventAdmin(admin.ModelAdmin):
+    list_display = ["id", "type", "user_id", "origin_peer", "created_at"]
+    list_filter = ["type", "origin_peer"]
+    search_fields = ["id", "user_id"]
+    readonly_fields = ["id", "type", "user_id", "data", "origin_peer", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SyncPeerState)
+class SyncPeerStateAdmin(admin.ModelAdmin):
+    list_display = ["name", "disabled_at", "disabled_reason"]
+    readonly_fields = ["name", "disabled_at", "disabled_reason"]
+    actions = ["enable"]
+
+    @admin.action(description="Re-enable (and resend what was held back)")
+    def enable(self, request, queryset):
+        total = sum(sync_delivery.peer_enable(name=peer.name) for peer in queryset)
+        self.message_user(request, f"Re-enabled; {total} deliveries are due again.")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SyncInbound)
+class SyncInboundAdmin(admin.ModelAdmin):
+    list_display = ["webhook_id", "peer", "type", "user_id", "event_at", "received_at"]
+    list_filter = ["peer", "type"]
+    search_fields = ["webhook_id", "user_id"]
+    readonly_fields = ["webhook_id", "peer", "type", "user_id", "event_at", "received_at"]
 
     def has_add_permission(self, request):
         return False

@@ -7,7 +7,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from members.ids import member_id_generate
-from members.models import DEFAULT_TIME_ZONE, RetiredMemberId, User
+from members.models import DEFAULT_TIME_ZONE, RetiredMemberId, SyncEvent, User
+from members.sync.outbox import event_record, events_record
 
 _ID_BATCH = 900  # stays under SQLite's bound-parameter limit
 
@@ -41,8 +42,12 @@ def user_create(
     is_staff: bool = False,
     is_superuser: bool = False,
     validate_password_strength: bool = True,
+    origin_peer: str = "",
 ) -> User:
-    """Create a member (validated). Without a password the account cannot log in."""
+    """Create a member (validated) and queue its sync to peers (except `origin_peer`).
+
+    Without a password the account cannot log in.
+    """
     user = User(
         id=id or member_ids_allocate(count=1)[0],
         username=username,
@@ -60,15 +65,24 @@ def user_create(
             validate_password(password, user=user)
         user.set_password(password)
     user.save(force_insert=True)
+    event_record(type=SyncEvent.Type.CREATED, user=user, origin_peer=origin_peer)
     return user
+
+
+def users_bulk_create(*, users: list[User], batch_size: int = 1000) -> list[User]:
+    """Insert many prepared members at once (seeding) and queue their sync in bulk."""
+    with transaction.atomic():
+        created = User.objects.bulk_create(users, batch_size=batch_size)
+        events_record(type=SyncEvent.Type.CREATED, users=created)
+    return created
 
 
 USER_UPDATABLE_FIELDS = frozenset({"email", "real_name", "tz", "username"})
 
 
 @transaction.atomic
-def user_update(*, user: User, data: dict) -> User:
-    """Change profile fields (validated); saves only the fields that changed."""
+def user_update(*, user: User, data: dict, origin_peer: str = "") -> User:
+    """Change profile fields (validated); saves only what changed and queues its sync."""
     unknown = set(data) - USER_UPDATABLE_FIELDS
     if unknown:
         raise ValueError(f"Not updatable here: {', '.join(sorted(unknown))}")
@@ -78,13 +92,31 @@ def user_update(*, user: User, data: dict) -> User:
     if changed:
         user.full_clean(exclude=["password"])
         user.save(update_fields=changed)
+        event_record(type=SyncEvent.Type.UPDATED, user=user, origin_peer=origin_peer)
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, origin_peer: str = "") -> User:
+    """Turn a member off (a peer deleted it): it can no longer log in or appear as a member."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    event_record(type=SyncEvent.Type.DELETED, user=user, origin_peer=origin_peer)
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, user: User, origin_peer: str = "") -> User:
+    user.is_active = True
+    user.save(update_fields=["is_active"])
     return user
 
 
 @transaction.atomic
 def user_delete(*, user: User) -> None:
-    """Delete a member and retire the id so it is never issued again."""
+    """Delete a member, retire the id so it is never issued again, and queue the sync."""
     RetiredMemberId.objects.get_or_create(id=user.pk)
+    event_record(type=SyncEvent.Type.DELETED, user=user)
     user.delete()
 
 
