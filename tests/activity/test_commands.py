@@ -101,8 +101,12 @@ def test_bad_input_is_a_command_error_and_writes_nothing(user, args, message):
     "argv",
     [["insert_activity", "WNOSUCHID", "2"], ["insert_activity", "{user}", "x"], ["populate", "0"]],
 )
-def test_bad_input_exits_with_status_1_from_the_command_line(user, argv, capsys):
-    from django.core.management import execute_from_command_line
+def test_bad_input_exits_with_status_1_from_the_command_line(user, argv, capsys, monkeypatch):
+    from django.core.management import base, execute_from_command_line
+
+    # run_from_argv closes every connection when it is done, which would end the test's
+    # own transaction on PostgreSQL.
+    monkeypatch.setattr(base.connections, "close_all", lambda: None)
 
     with pytest.raises(SystemExit) as exit_:
         execute_from_command_line(["manage.py", *[a.format(user=user.pk) for a in argv]])
