@@ -1,3 +1,4 @@
+import importlib
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -118,3 +119,15 @@ def test_endpoint_unknown_format_is_404(staff_client, db):
 @pytest.mark.parametrize("client_name", ["api_client", "auth_client"])
 def test_endpoint_is_staff_only(request, client_name, db):
     assert request.getfixturevalue(client_name).get(URL).status_code in (401, 403)
+
+
+def test_schedule_migration_is_idempotent_and_reversible(db):
+    from django.apps import apps
+
+    migration = importlib.import_module("inventory.migrations.0002_stock_list_schedule")
+    migration.schedule(apps, None)
+    assert PeriodicTask.objects.filter(name="Nightly stock list").count() == 1
+    migration.unschedule(apps, None)
+    assert not PeriodicTask.objects.filter(name="Nightly stock list").exists()
+    migration.schedule(apps, None)
+    assert PeriodicTask.objects.filter(name="Nightly stock list").count() == 1

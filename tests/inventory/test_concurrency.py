@@ -1,0 +1,83 @@
+"""Real threads, each on its own database connection, against PostgreSQL row locks."""
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.db.models import Sum
+
+from inventory.exceptions import InsufficientStock
+from inventory.models import Invoice, InvoiceLine, Item
+from inventory.services import PurchaseLine, purchase_create
+from tests.inventory.conftest import postgres_only
+from tests.inventory.factories import CustomerFactory, ItemFactory
+
+pytestmark = [postgres_only, pytest.mark.postgres]
+
+
+def run_together(jobs: list[Callable[[], object]]) -> list[object]:
+    """Start every job at the same moment, each in its own thread; return results or errors."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[object] = [None] * len(jobs)
+
+    def worker(index: int, job: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[index] = job()
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def buy(customer_id: int, *item_ids: int) -> Callable[[], Invoice]:
+    lines = [PurchaseLine(item=pk, quantity=1) for pk in item_ids]
+    return lambda: purchase_create(customer_id=customer_id, lines=lines)
+
+
+def test_twenty_buyers_for_ten_units_never_oversell(transactional_db):
+    item = ItemFactory(quantity=10)
+    customers = CustomerFactory.create_batch(20)
+    results = run_together([buy(c.pk, item.pk) for c in customers])
+    outcomes = Counter(type(result).__name__ for result in results)
+    assert outcomes == {"Invoice": 10, "InsufficientStock": 10}
+    assert all(isinstance(r, Invoice | InsufficientStock) for r in results)
+    assert Item.objects.get(pk=item.pk).quantity == 0
+    assert InvoiceLine.objects.filter(item=item).aggregate(n=Sum("quantity"))["n"] == 10
+
+
+def test_one_customer_twenty_threads_one_invoice(transactional_db):
+    items = ItemFactory.create_batch(20, quantity=1)
+    customer = CustomerFactory()
+    results = run_together([buy(customer.pk, item.pk) for item in items])
+    assert all(isinstance(result, Invoice) for result in results)
+    assert Invoice.objects.filter(customer=customer).count() == 1
+    assert InvoiceLine.objects.filter(invoice__customer=customer).count() == 20
+
+
+def test_opposite_order_multi_item_purchases_both_complete(transactional_db):
+    a, b = ItemFactory.create_batch(2, quantity=100)
+    orders = [(a.pk, b.pk), (b.pk, a.pk)] * 5
+    customers = CustomerFactory.create_batch(10)
+    jobs = [buy(c.pk, *order) for c, order in zip(customers, orders, strict=True)]
+    results = run_together(jobs)
+    assert all(isinstance(result, Invoice) for result in results)
+    assert dict(Item.objects.values_list("pk", "quantity")) == {a.pk: 90, b.pk: 90}
+
+
+def test_invoice_numbers_stay_unique_and_gapless_under_concurrency(transactional_db):
+    item = ItemFactory(quantity=100)
+    customers = CustomerFactory.create_batch(16)
+    results = run_together([buy(c.pk, item.pk) for c in customers])
+    numbers = sorted(result.number for result in results)
+    year = numbers[0].split("-")[1]
+    assert numbers == [f"INV-{year}-{n:06d}" for n in range(1, 17)]
