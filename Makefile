@@ -10,7 +10,7 @@ PORT ?= 8000
 DEV_ENV = DEBUG=$${DEBUG:-true} SECRET_KEY="$${SECRET_KEY:-$$(cat var/dev_secret_key)}"
 TEST_ENV = DJANGO_SETTINGS_MODULE=config.settings_test
 
-.PHONY: run test install install-dev migrate seed serve-dev worker bench lint format fuzz-quick clean
+.PHONY: run test install install-dev worker bench sync-demo lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ worker: install var/dev_secret_key
 ## bench: run the benchmarks (`make bench BENCH="members_feed"` for some)
 bench: install-dev
 	$(TEST_ENV) $(BIN)/python -m bench $(BENCH)
+
+## sync-demo: two sites on 127.0.0.1 syncing members both ways, and across an outage
+sync-demo: install-dev
+	$(BIN)/python -m scripts.sync_demo
 
 lint: install-dev
 	$(BIN)/ruff check .
