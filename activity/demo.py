@@ -1,7 +1,8 @@
 """The two members of the FullThrottle sample feed, for `manage.py seed_demo` (idempotent)."""
 
 import datetime as dt
-import zoneinfo
+
+import pytz
 
 from activity.models import ActivityPeriod
 from activity.services import activity_periods_add
@@ -41,11 +42,11 @@ def seed() -> str:
         if member["id"] not in existing:
             user_create(**member)
             created_members += 1
-        zone = zoneinfo.ZoneInfo(member["tz"])
+        zone = pytz.timezone(member["tz"])
         wanted = [
             (
-                start.replace(tzinfo=zone).astimezone(dt.UTC),
-                end.replace(tzinfo=zone).astimezone(dt.UTC),
+                zone.localize(start).astimezone(dt.UTC),
+                zone.localize(end).astimezone(dt.UTC),
             )
             for start, end in SAMPLE_PERIODS
         ]

@@ -9,11 +9,12 @@ import binascii
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from activity.models import ActivityPeriod
-from activity.timefmt import FORMATTERS, LEGACY, zone_get
+from activity.timefmt import LEGACY, period_renderer, zone_get
 from members.ids import MEMBER_ID_RE
 from members.models import User
 
@@ -67,7 +68,6 @@ def _member_rows(*, limit: int | None, after: str | None, fields: tuple[str, ...
 
 def _feed_members(rows: list, periods: QuerySet, *, time_format: str) -> list[dict]:
     """Member dicts with their periods (ordered by start) rendered in each member's zone."""
-    render_start, render_end = FORMATTERS[time_format]
     members = []
     slots = {}
     for member_id, real_name, tz_name in rows:
@@ -80,22 +80,25 @@ def _feed_members(rows: list, periods: QuerySet, *, time_format: str) -> list[di
                 "activity_periods": member_periods,
             }
         )
-        slots[member_id] = (member_periods.append, zone_get(tz_name))
+        slots[member_id] = (member_periods.append, period_renderer(time_format, tz_name))
     if not rows:
         return members
-    for member_id, start, end in periods.order_by("user_id", "start_time", "id").values_list(
+    query = periods.order_by("user_id", "start_time", "id").values_list(
         "user_id", "start_time", "end_time"
-    ):
+    )
+    # Executed on a plain cursor: the ORM's per-value datetime conversion would cost more
+    # than the rendering itself. The renderer takes the driver's values (naive UTC on
+    # SQLite, aware UTC on PostgreSQL) as they come.
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    for member_id, start, end in fetched:
         slot = slots.get(member_id)
         if slot is None:  # a staff or inactive account inside the id range
             continue
-        append, zone = slot
-        append(
-            {
-                "start_time": render_start(start.astimezone(zone)),
-                "end_time": render_end(end.astimezone(zone)),
-            }
-        )
+        append, render = slot
+        append(render(start, end))
     return members
 
 
