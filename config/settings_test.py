@@ -10,3 +10,5 @@ from config.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests run tasks in-process; the broker integration tests start a real worker themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+# The test client speaks plain http.
+SECURE_SSL_REDIRECT = False

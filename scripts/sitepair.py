@@ -49,6 +49,7 @@ class Site:
             THROTTLE_ANON="10000/min",
             THROTTLE_REGISTER="10000/min",
             LOG_LEVEL="WARNING",
+            SECURE_SSL_REDIRECT="false",
         )
         return env
 
