@@ -33,8 +33,8 @@ class Command(BaseCommand):
                     run = services.INGESTERS[name](size=size, progress=bar.update)
                 except UpstreamError as exc:
                     raise CommandError(
-                        f"Random-data API failed at {exc.url}: {exc}. Nothing of the failed "
-                        "batch was written."
+                        f"Random-data API request failed: {exc}. Nothing of the failed batch "
+                        "was written."
                     ) from None
                 except (services.IngestionBusy, ImproperlyConfigured) as exc:
                     raise CommandError(str(exc)) from None
