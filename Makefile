@@ -10,7 +10,7 @@ PORT ?= 8000
 DEV_ENV = DEBUG=$${DEBUG:-true} SECRET_KEY="$${SECRET_KEY:-$$(cat var/dev_secret_key)}"
 TEST_ENV = DJANGO_SETTINGS_MODULE=config.settings_test
 
-.PHONY: run test install install-dev worker bench sync-demo lint format clean
+.PHONY: run serve up test install install-dev worker bench sync-demo lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,26 @@ run: install var/dev_secret_key
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ — admin: /admin/  API docs: /api/docs/"
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production-like local serving: DEBUG off; plain http on 127.0.0.1, so no SSL redirect or
+# secure-only cookies unless set (behind a TLS proxy, set them to true).
+PROD_ENV = DEBUG=false SECRET_KEY="$${SECRET_KEY:-$$(cat var/dev_secret_key)}" \
+	SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-false} SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-false} \
+	CSRF_COOKIE_SECURE=$${CSRF_COOKIE_SECURE:-false} SECURE_HSTS_SECONDS=$${SECURE_HSTS_SECONDS:-0} \
+	PATH="$(CURDIR)/$(BIN):$$PATH"
+
+## serve: gunicorn (config/gunicorn.py) with whitenoise, DEBUG off, on http://127.0.0.1:8000
+serve: install var/dev_secret_key
+	$(PROD_ENV) $(BIN)/python manage.py migrate --noinput
+	$(PROD_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(PROD_ENV) $(BIN)/gunicorn -c config/gunicorn.py config.wsgi
+
+## up: web + Celery worker + beat (Procfile, honcho) against CELERY_BROKER_URL
+up: install-dev var/dev_secret_key
+	@test -n "$$CELERY_BROKER_URL" || (echo "Set CELERY_BROKER_URL, e.g. amqp://guest:guest@127.0.0.1:5672//"; exit 1)
+	$(PROD_ENV) $(BIN)/python manage.py migrate --noinput
+	$(PROD_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(PROD_ENV) $(BIN)/honcho start -f Procfile
 
 ## test: set up and run lint, migration check and the test suite
 test: install-dev
