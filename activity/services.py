@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pytz
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from activity.models import ActivityPeriod
@@ -62,6 +62,59 @@ def _past_periods(
     return periods
 
 
+_USER_FIELDS = (
+    "id",
+    "username",
+    "real_name",
+    "first_name",
+    "last_name",
+    "email",
+    "tz",
+    "password",
+    "is_superuser",
+    "is_staff",
+    "is_active",
+    "date_joined",
+)
+_FLAGS = (False, False, True)  # is_superuser, is_staff, is_active
+_PERIOD_FIELDS = ("user_id", "start_time", "end_time")
+
+
+def _rows_insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert plain value rows (all datetimes as naive UTC).
+
+    On SQLite the driver's executemany loops in C with no round trips, while bulk_create's
+    per-value preparation would cost ~5x more than the insert itself; elsewhere bulk_create
+    sends multi-row statements, which beats a round trip per row.
+    """
+    if connection.vendor == "sqlite":
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+        placeholders = ", ".join(["%s"] * len(fields))
+        # Identifiers come from the model's metadata; values go as parameters.
+        sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        # Django stores aware datetimes on SQLite as naive UTC text: str(naive) is that text.
+        rows = [
+            tuple(str(value) if isinstance(value, dt.datetime) else value for value in row)
+            for row in rows
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+        return
+    model.objects.bulk_create(
+        [
+            model(
+                **{
+                    name: value.replace(tzinfo=dt.UTC) if isinstance(value, dt.datetime) else value
+                    for name, value in zip(fields, row, strict=True)
+                }
+            )
+            for row in rows
+        ],
+        batch_size=POPULATE_BATCH_SIZE,
+    )
+
+
 def members_populate(
     *,
     count: int,
@@ -74,8 +127,8 @@ def members_populate(
 ) -> PopulateResult:
     """Create `count` members (unusable passwords, common time zones) with past periods.
 
-    One transaction; users and periods go in with bulk_create in batches. Names, zones and
-    periods are reproducible with `seed` (ids are always fresh, never reused).
+    One transaction; users and periods are inserted in batches (see _rows_insert). Names,
+    zones and periods are reproducible with `seed` (ids are always fresh, never reused).
     """
     if count < 1:
         raise ActivityError(f"The number of members must be at least 1, not {count}.")
@@ -83,7 +136,8 @@ def members_populate(
         raise ActivityError(f"Periods per member cannot be negative ({periods_per_member}).")
     started = time.perf_counter()
     rng = random.Random(seed)
-    now = (now or timezone.now()).replace(second=0, microsecond=0)
+    now = (now or timezone.now()).astimezone(dt.UTC).replace(second=0, microsecond=0)
+    now = now.replace(tzinfo=None)  # naive UTC from here on (see _rows_insert)
     zones = pytz.common_timezones
     ids = member_ids_allocate(count=count)
     periods_created = 0
@@ -92,24 +146,18 @@ def members_populate(
             users, periods = [], []
             for member_id in ids[offset : offset + batch_size]:
                 real_name, first, last = _member_name(rng, legacy_names=legacy_names)
+                username = f"{real_name.lower().replace(' ', '.')}.{member_id[1:].lower()}"
+                tz = rng.choice(zones)
+                password = _unusable_password()
                 users.append(
-                    User(
-                        id=member_id,
-                        username=f"{real_name.lower().replace(' ', '.')}.{member_id[1:].lower()}",
-                        real_name=real_name,
-                        first_name=first,
-                        last_name=last,
-                        tz=rng.choice(zones),
-                        password=_unusable_password(),
-                        date_joined=now,
-                    )
+                    (member_id, username, real_name, first, last, "", tz, password, *_FLAGS, now)
                 )
                 periods.extend(
-                    ActivityPeriod(user_id=member_id, start_time=start, end_time=end)
+                    (member_id, start, end)
                     for start, end in _past_periods(rng, count=periods_per_member, now=now)
                 )
-            User.objects.bulk_create(users, batch_size=batch_size)
-            ActivityPeriod.objects.bulk_create(periods, batch_size=batch_size)
+            _rows_insert(User, _USER_FIELDS, users)
+            _rows_insert(ActivityPeriod, _PERIOD_FIELDS, periods)
             periods_created += len(periods)
             if progress is not None:
                 progress(len(users))
