@@ -75,7 +75,8 @@ class Invoice(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
     number = models.CharField(max_length=32, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    total = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    # Wide enough for any invoice the API accepts (12-digit prices x 10^6 units x many lines).
+    total = models.DecimalField(max_digits=24, decimal_places=2, default=Decimal("0.00"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     issued_at = models.DateTimeField(null=True, blank=True)

@@ -114,7 +114,7 @@ def purchase_lines_validate(child: type[serializers.Serializer], data) -> list[d
 class InvoiceLineSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="item.name", read_only=True)
     description = serializers.CharField(source="item.description", read_only=True)
-    line_total = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    line_total = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
 
     class Meta:
         model = InvoiceLine
@@ -122,7 +122,9 @@ class InvoiceLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-@extend_schema_field({"type": "string", "enum": ["open", "issued"]})
+# A pattern, not an enum: the project-wide enum naming would collide with other apps' "status"
+# fields (and ENUM_NAME_OVERRIDES lives in config/settings.py).
+@extend_schema_field({"type": "string", "pattern": "^(open|issued)$"})
 class InvoiceStatusField(serializers.CharField):
     pass
 

@@ -1,5 +1,6 @@
 """The only writers of inventory data. Each public function is one transaction."""
 
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -55,9 +56,17 @@ class PurchaseLine:
 # --- Items and customers ---------------------------------------------------------------------
 
 
+MAX_STOCK = 2**31 - 1  # the quantity column is a 32-bit integer
+
+
+def _sku_clean(data: Mapping[str, Any]) -> dict[str, Any]:
+    # "" would collide with every other item without one; NULLs do not.
+    return {**data, "sku": data["sku"] or None} if "sku" in data else dict(data)
+
+
 def item_create(*, data: Mapping[str, Any]) -> Item:
     """Insert an item."""
-    item = Item(**data)
+    item = Item(**_sku_clean(data))
     item.full_clean()
     item.save()
     return item
@@ -65,6 +74,7 @@ def item_create(*, data: Mapping[str, Any]) -> Item:
 
 def item_update(*, item: Item, data: Mapping[str, Any]) -> Item:
     """Save the given fields of `item`."""
+    data = _sku_clean(data)
     for field, value in data.items():
         setattr(item, field, value)
     item.full_clean()
@@ -130,7 +140,7 @@ def _invoice_total_refresh(*, invoice: Invoice) -> None:
         .annotate(s=Sum(F("quantity") * F("unit_price")))
         .values("s")
     )
-    money = DecimalField(max_digits=14, decimal_places=2)
+    money = DecimalField(max_digits=24, decimal_places=2)
     Invoice.objects.filter(pk=invoice.pk).update(
         total=Coalesce(
             Subquery(total, output_field=money), Value(Decimal("0.00")), output_field=money
@@ -223,6 +233,18 @@ def _shortages_reject(
     for index, line in enumerate(lines):
         item = items[line.item]
         extra = line.quantity - current.get(line.item, 0)
+        if item.quantity - extra > MAX_STOCK:
+            raise PurchaseInvalid(
+                line_errors(
+                    {
+                        f"{index}.quantity": (
+                            f"Returning {-extra} of item {item.pk} ({item.name}) would take its "
+                            f"stock past {MAX_STOCK}.",
+                            "max_value",
+                        )
+                    }
+                )
+            )
         if extra > item.quantity:
             on_invoice = current.get(line.item, 0)
             already = f" ({on_invoice} already on the invoice)" if on_invoice else ""
@@ -343,10 +365,14 @@ def purchase_update(*, customer_id: int, lines: Sequence[PurchaseLine]) -> Invoi
 
 
 def _write_atomically(*, path: Path, text: str) -> None:
+    # A uniquely named temporary file + rename: readers never see half a list, and two
+    # concurrent writers cannot trip over each other's temporary file.
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
+    ) as tmp:
+        tmp.write(text)
+    Path(tmp.name).replace(path)
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from inventory.filters import InvoiceFilter, ItemFilter
 from inventory.pdf import invoice_pdf_filename, invoice_pdf_render
 from inventory.renderers import PDFRenderer, PlainTextRenderer
 from inventory.serializers import (
+    MAX_ID,
     CustomerSerializer,
     InventoryConflictErrorSerializer,
     InventoryValidationErrorSerializer,
@@ -174,6 +175,11 @@ class PurchaseView(JSONErrorsMixin, APIView):
     """A customer's purchases, on their open invoice (opened by the first purchase)."""
 
     permission_classes = [permissions.IsAdminUser]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if kwargs["customer_id"] > MAX_ID:  # beyond a 64-bit key: no such customer
+            raise CustomerNotFound(f"Customer {kwargs['customer_id']} does not exist.")
 
     def get_renderers(self):
         if self.request.method == "GET":

@@ -162,3 +162,24 @@ def test_customer_list_runs_a_fixed_number_of_queries(staff_client, django_asser
     with django_assert_num_queries(4):  # 2 token auth + count + page
         response = staff_client.get(CUSTOMERS)
     assert response.json()["count"] == 12
+
+
+def test_items_without_sku_do_not_collide(staff_client):
+    for name in ("A", "B"):
+        body = {"name": name, "price": "1.00", "quantity": 1, "sku": ""}
+        assert staff_client.post(ITEMS, body).status_code == 201
+    assert list(Item.objects.values_list("sku", flat=True)) == [None, None]
+
+
+def test_duplicate_sku_is_400(staff_client):
+    ItemFactory(sku="ABC")
+    response = staff_client.post(ITEMS, {"name": "X", "price": "1.00", "sku": "ABC"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "sku"
+
+
+@pytest.mark.parametrize("customer_id", [0, 2**63, 10**30])
+def test_out_of_range_customer_ids_are_404(staff_client, db, customer_id):
+    url = f"/api/customer-purchase/{customer_id}"
+    assert staff_client.get(url).status_code == 404
+    assert staff_client.post(url, [{"item": 1, "quantity": 1}]).status_code in (400, 404)
