@@ -8,6 +8,7 @@ from carbon.filters import MAX_ID, SPACE_OFFSET_RE
 from carbon.models import Usage, UsageType
 from carbon.selectors import GROUP_BY_CHOICES
 from members.models import User
+from members.serializers import FlatListField
 from members.validators import validate_time_zone
 
 # 5 years of 365 days plus two leap days.
@@ -88,7 +89,7 @@ class UsageSerializer(serializers.ModelSerializer):
 
 
 class BulkDeleteSerializer(serializers.Serializer):
-    ids = serializers.ListField(
+    ids = FlatListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         min_length=1,
         max_length=1000,

@@ -15,6 +15,7 @@ from rest_framework import exceptions, generics, mixins, permissions, renderers,
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
@@ -75,6 +76,7 @@ def _list_validation_errors(view):
 
 
 @_list_validation_errors
+@extend_validation_errors(["null_characters_not_allowed"], field_name=None, methods=["get"])
 @extend_schema_view(
     destroy=extend_schema(responses={204: None, 409: UsageTypeInUseResponseSerializer})
 )
@@ -130,7 +132,7 @@ class UsageListMixin:
 
 
 @_list_validation_errors
-@extend_validation_errors(["not_found"], field_name="ids", actions=["bulk_delete"])
+@extend_validation_errors(["not_found", "invalid"], field_name="ids", actions=["bulk_delete"])
 class UsageViewSet(
     UsageListMixin,
     mixins.ListModelMixin,
@@ -176,6 +178,7 @@ class UsageViewSet(
         methods=["post"],
         url_path="bulk-delete",
         filterset_class=None,
+        parser_classes=[JSONParser],  # a list of ids; form encodings hit Django's field cap
         pagination_class=None,
     )
     def bulk_delete(self, request):

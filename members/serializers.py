@@ -65,8 +65,25 @@ class RegisterResponseSerializer(TokenSerializer):
     user = UserSerializer()
 
 
+class FlatListField(serializers.ListField):
+    """A ListField whose item errors are reported on the list itself (`attr` = the field name),
+    so clients and the schema see one attribute instead of `ids.0`, `ids.1`, ..."""
+
+    default_error_messages = {"invalid": "Item {index}: {message}"}
+
+    def run_child_validation(self, data):
+        result = []
+        for index, item in enumerate(data):
+            try:
+                result.append(self.child.run_validation(item))
+            except serializers.ValidationError as exc:
+                message = exc.detail[0] if isinstance(exc.detail, list) else exc.detail
+                self.fail("invalid", index=index, message=message)
+        return result
+
+
 class UserBulkDeleteSerializer(serializers.Serializer):
-    ids = serializers.ListField(
+    ids = FlatListField(
         child=serializers.CharField(max_length=9),
         min_length=1,
         max_length=1000,

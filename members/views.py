@@ -6,6 +6,7 @@ from drf_standardized_errors.openapi_validation_errors import extend_validation_
 from knox.models import AuthToken
 from rest_framework import exceptions, generics, mixins, permissions, status
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -100,7 +101,8 @@ class IsStaff(permissions.BasePermission):
 
 @extend_validation_errors(["invalid"], field_name="page_size", methods=["get"])
 @extend_validation_errors(["invalid"], field_name="ordering", methods=["get"])
-@extend_validation_errors(["not_found"], field_name="ids", actions=["bulk_delete"])
+@extend_validation_errors(["not_found", "invalid"], field_name="ids", actions=["bulk_delete"])
+@extend_validation_errors(["null_characters_not_allowed"], field_name=None, methods=["get"])
 class UserViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -137,6 +139,7 @@ class UserViewSet(
         detail=False,
         methods=["post"],
         url_path="bulk-delete",
+        parser_classes=[JSONParser],  # a list of ids; form encodings hit Django's field cap
         permission_classes=[permissions.IsAuthenticated, IsStaff],
         pagination_class=None,
     )

@@ -279,7 +279,7 @@ def test_bulk_delete_with_one_foreign_id_deletes_nothing(auth_client, other_user
 def test_bulk_delete_rejects_bad_bodies(auth_client, body):
     response = auth_client.post(f"{USAGES}bulk-delete/", body)
     assert response.status_code == 400
-    assert error_attrs(response) <= {"ids", "ids.0"}
+    assert error_attrs(response) == {"ids"}
 
 
 def test_bulk_delete_is_capped_at_1000_ids(auth_client):
