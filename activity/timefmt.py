@@ -110,14 +110,27 @@ def period_renderer(time_format: str, name: str) -> PeriodRenderer:
 
         return render_iso
 
+    # PostgreSQL's driver hands over aware UTC datetimes: bisecting them against aware UTC
+    # transition instants saves two conversions per value. Adding the offset to an aware
+    # UTC value yields the right wall-clock fields, which is all the legacy strings use.
+    times_utc = [instant.replace(tzinfo=dt.UTC) for instant in times]
+
     def render_legacy(start: dt.datetime, end: dt.datetime) -> dict:
-        if start.tzinfo is not None:
-            start = _naive_utc(start)
-        if end.tzinfo is not None:
-            end = _naive_utc(end)
-        i = bisect_right(times, start) - 1
+        zone = start.tzinfo
+        if zone is None:
+            i = bisect_right(times, start) - 1
+        else:
+            if zone is not dt.UTC:
+                start = _naive_utc(start).replace(tzinfo=dt.UTC)
+            i = bisect_right(times_utc, start) - 1
+        zone = end.tzinfo
+        if zone is None:
+            j = bisect_right(times, end) - 1
+        else:
+            if zone is not dt.UTC:
+                end = _naive_utc(end).replace(tzinfo=dt.UTC)
+            j = bisect_right(times_utc, end) - 1
         s = start + offsets[i if i > 0 else 0]
-        j = bisect_right(times, end) - 1
         e = end + offsets[j if j > 0 else 0]
         sh, eh = s.hour, e.hour
         return {

@@ -46,13 +46,17 @@ def test_renderers_agree_with_strftime_and_isoformat(instant, zone):
     expected = instant.astimezone(pytz.timezone(zone))
     naive_utc = instant.replace(tzinfo=None)  # what SQLite's driver hands over
 
+    in_new_york = instant.astimezone(pytz.timezone("America/New_York"))
+
     legacy = period_renderer(LEGACY, zone)(naive_utc, instant)
+    legacy_other_offset = period_renderer(LEGACY, zone)(in_new_york, in_new_york)
     iso = period_renderer(ISO8601, zone)(instant, naive_utc)
 
     assert legacy == {
         "start_time": expected.strftime("%b %-d %Y  %-I:%M%p"),
         "end_time": expected.strftime("%b %-d %Y %-I:%M%p"),
     }
+    assert legacy_other_offset == legacy
     assert iso == {"start_time": expected.isoformat(), "end_time": expected.isoformat()}
     assert legacy["start_time"] == legacy_start(expected)
     assert legacy["end_time"] == legacy_end(expected)
