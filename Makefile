@@ -10,7 +10,7 @@ PORT ?= 8000
 DEV_ENV = DEBUG=$${DEBUG:-true} SECRET_KEY="$${SECRET_KEY:-$$(cat var/dev_secret_key)}"
 TEST_ENV = DJANGO_SETTINGS_MODULE=config.settings_test
 
-.PHONY: run serve up test install install-dev worker bench sync-demo lint format clean
+.PHONY: run serve up test install install-dev worker bench sync-demo loadtest fuzz lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,14 @@ bench: install-dev
 ## sync-demo: two sites on 127.0.0.1 syncing members both ways, and across an outage
 sync-demo: install-dev
 	$(BIN)/python -m scripts.sync_demo
+
+## loadtest: gunicorn on PostgreSQL with seeded data, driven by wrk (prints rps, p50/p99, errors)
+loadtest: install-dev
+	$(BIN)/python -m scripts.loadtest $(LOADTEST_ARGS)
+
+## fuzz: schemathesis over the whole schema as a user and as staff, more examples than CI
+fuzz: install-dev
+	bash .ci/fuzz --max-examples $${FUZZ_EXAMPLES:-100} --max-time $${FUZZ_SECONDS:-900} $(FUZZ_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
