@@ -1,7 +1,14 @@
 """Project-wide API plumbing that settings name by dotted path."""
 
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from drf_standardized_errors import handler as drf_errors
 from rest_framework import filters, pagination
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, ParseError, ValidationError
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -69,3 +76,26 @@ class StrictOrderingFilter(filters.OrderingFilter):
             for param in params:
                 param["schema"] = {"type": "string", "enum": choices}
         return params
+
+
+class SearchFilter(filters.SearchFilter):
+    """DRF's search filter; NUL characters (which no stored text contains) are dropped."""
+
+    def get_search_terms(self, request):
+        value = request.query_params.get(self.search_param, "")
+        if "\x00" in value:
+            params = request.query_params.copy()
+            params[self.search_param] = value.replace("\x00", "")
+            request._request.GET = params
+        return super().get_search_terms(request)
+
+
+class ExceptionHandler(drf_errors.ExceptionHandler):
+    """drf-standardized-errors, plus Django's request-parsing refusals as 400 (not 500)."""
+
+    def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+            return ParseError(f"Request refused: {exc}")
+        if isinstance(exc, SuspiciousOperation):
+            return ParseError("Malformed request.")
+        return super().convert_known_exceptions(exc)

@@ -147,7 +147,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "config.api.SearchFilter",
         "config.api.StrictOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "config.api.PageNumberPagination",
@@ -167,6 +167,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+DRF_STANDARDIZED_ERRORS = {"EXCEPTION_HANDLER_CLASS": "config.api.ExceptionHandler"}
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=config("TOKEN_TTL_HOURS", default=24 * 7, cast=int)),
     "AUTH_HEADER_PREFIX": "Token",

@@ -54,3 +54,18 @@ def test_unknown_ordering_field_is_a_400_naming_ordering(db):
             _request("ordering=password"), User.objects.all(), _View()
         )
     assert "ordering" in exc.value.detail
+
+
+def test_search_ignores_nul_characters(db, staff_client):
+    response = staff_client.get("/api/v1/users/", {"search": "ada\x00"})
+    assert response.status_code == 200
+
+
+def test_a_form_body_with_too_many_fields_is_a_400(db, auth_client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    body = "&".join(f"f{i}=1" for i in range(50))
+    response = auth_client.patch(
+        "/api/v1/auth/me/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "parse_error"
