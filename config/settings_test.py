@@ -12,3 +12,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 # The test client speaks plain http.
 SECURE_SSL_REDIRECT = False
+# Nothing listens on port 9: code that probes the upstream (seed_demo) fails fast, offline.
+RANDOM_DATA_API_URL = "http://127.0.0.1:9/api/v2"
