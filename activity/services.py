@@ -16,7 +16,7 @@ from django.utils import timezone
 from activity.models import ActivityPeriod
 from activity.names import FIRST_NAMES, LAST_NAMES
 from members.models import User
-from members.services import member_ids_allocate
+from members.services import member_ids_allocate, users_sync_created
 
 POPULATE_BATCH_SIZE = 2000
 _MAX_PARAMS = 30_000  # per statement; PostgreSQL allows 65,535
@@ -171,6 +171,8 @@ def members_populate(
             periods_created += len(periods)
             if progress is not None:
                 progress(len(users))
+        # The new members reach peer sites like any other (outbox rows in this transaction).
+        users_sync_created(user_ids=ids)
     return PopulateResult(
         user_ids=ids, periods_created=periods_created, seconds=time.perf_counter() - started
     )

@@ -24,7 +24,12 @@ def django_setup() -> None:
 @contextmanager
 def test_database() -> Iterator[None]:
     """Create a fresh test database (SQLite in memory, or test_<name> on PostgreSQL)."""
-    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
+    from django.test.utils import (
+        setup_databases,
+        setup_test_environment,
+        teardown_databases,
+        teardown_test_environment,
+    )
 
     setup_test_environment(debug=False)
     old = setup_databases(verbosity=0, interactive=False, aliases={"default"})
@@ -32,6 +37,7 @@ def test_database() -> Iterator[None]:
         yield
     finally:
         teardown_databases(old, verbosity=0)
+        teardown_test_environment()
 
 
 def median_ms(

@@ -220,6 +220,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = config("CELERY_TASK_SOFT_TIME_LIMIT", default=300, cast=int)
 CELERY_TASK_TIME_LIMIT = config("CELERY_TASK_TIME_LIMIT", default=360, cast=int)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that enqueues work must not hang when the broker is down: fail fast, and let
+# the outbox sweeps (rows committed with the change) send the work once the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = config(
+    "CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0, cast=float
+)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 
 # --- Logging ----------------------------------------------------------------
 # LOG_FORMAT=json gives one JSON object per line (for log shippers); plain is for people.
@@ -250,6 +261,9 @@ LOGGING = {
         # The access line above replaces Django's own 4xx/5xx request warnings.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # WeasyPrint's font subsetting and layout progress are chatty at INFO.
+        "fontTools": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 # Requests with a larger body are refused with 413 before they are read.

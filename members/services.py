@@ -9,6 +9,7 @@ from django.db import transaction
 from members.ids import member_id_generate
 from members.models import DEFAULT_TIME_ZONE, RetiredMemberId, SyncEvent, User
 from members.sync.outbox import event_record, events_record
+from members.sync.peers import peers_configured
 
 _ID_BATCH = 900  # stays under SQLite's bound-parameter limit
 
@@ -78,6 +79,18 @@ def users_bulk_create(*, users: list[User], batch_size: int = 1000) -> list[User
 
 
 USER_UPDATABLE_FIELDS = frozenset({"email", "real_name", "tz", "username"})
+
+
+def users_sync_created(*, user_ids: list[str]) -> int:
+    """Queue the sync of members that a seeding service inserted in bulk (call it inside the
+    same transaction as the insert). Returns how many events were written."""
+    if not peers_configured():
+        return 0
+    written = 0
+    for start in range(0, len(user_ids), _ID_BATCH):
+        users = list(User.objects.filter(pk__in=user_ids[start : start + _ID_BATCH]))
+        written += len(events_record(type=SyncEvent.Type.CREATED, users=users))
+    return written
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """Writing the outbox: called by the members services inside their transaction."""
 
+import logging
 import uuid
 from collections.abc import Sequence
 from functools import partial
@@ -9,6 +10,8 @@ from django.db import transaction
 from members.models import SyncDelivery, SyncEvent, User
 from members.sync.peers import SYNCED_FIELDS, peers_configured
 
+logger = logging.getLogger(__name__)
+
 
 def user_sync_data(user: User) -> dict:
     """The synced fields of a member. Never a password, hash or token."""
@@ -16,10 +19,20 @@ def user_sync_data(user: User) -> dict:
 
 
 def _enqueue(delivery_ids: list[int]) -> None:
+    """Hand deliveries to Celery. If the broker is down the request still succeeds: the rows
+    are committed and the periodic sweep (`members.tasks.sync_sweep`) sends them later."""
     from members.tasks import sync_deliver
 
     for delivery_id in delivery_ids:
-        sync_deliver.delay(delivery_id)
+        try:
+            sync_deliver.delay(delivery_id)
+        except Exception:  # kombu/amqp connection errors vary by transport
+            logger.warning(
+                "broker unavailable: sync deliveries %s wait for the sweep",
+                delivery_ids,
+                exc_info=True,
+            )
+            return
 
 
 def events_record(*, type: str, users: Sequence[User], origin_peer: str = "") -> list[SyncEvent]:

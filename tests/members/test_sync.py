@@ -1,4 +1,5 @@
 import base64
+import io
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -387,3 +388,14 @@ def test_invalid_json_with_a_valid_signature_is_400(db, api_client, peers_config
     )
     assert response.status_code == 400
     assert json.loads(response.content)["errors"][0]["code"] == "parse_error"
+
+
+@pytest.mark.parametrize("command", [["populate", "3", "--periods", "1"], ["insert_user", "2"]])
+def test_seeding_commands_sync_the_members_they_create(
+    db, peer, peers_configured, django_capture_on_commit_callbacks, command
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(*command, stdout=io.StringIO())
+    created = set(User.objects.values_list("pk", flat=True))
+    assert {r.json()["data"]["id"] for r in peer.received} == created
+    assert {r.json()["type"] for r in peer.received} == {"user.created"}
