@@ -229,9 +229,11 @@ def test_a_user_added_in_the_admin_is_synced(
 # --- Inbound -------------------------------------------------------------------------------
 
 
-def signed_post(client, payload: dict, *, secret=SECRET, msg_id="msg_1", at=None, tamper=None):
+def signed_post(
+    client, payload: dict, *, secret=SECRET, msg_id="msg_1", skew=timedelta(0), tamper=None
+):
     body = body_encode(payload)
-    headers = sign(secret=secret, msg_id=msg_id, timestamp=at or timezone.now(), body=body)
+    headers = sign(secret=secret, msg_id=msg_id, timestamp=timezone.now() + skew, body=body)
     if tamper:
         body = tamper(body)
     return client.post(
@@ -334,8 +336,8 @@ def test_the_peers_field_map_is_undone_on_the_way_in(db, settings, api_client, p
     [
         {"secret": OTHER_SECRET},
         {"tamper": lambda body: body.replace("Peter Venkman", "Evil Twin")},
-        {"at": timezone.now() - timedelta(minutes=6)},
-        {"at": timezone.now() + timedelta(minutes=6)},
+        {"skew": -timedelta(minutes=5, seconds=5)},
+        {"skew": timedelta(minutes=5, seconds=5)},
     ],
     ids=["unknown-secret", "tampered-body", "replayed-old", "from-the-future"],
 )

@@ -41,6 +41,7 @@ def _reset_pool(app):
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
+    app.amqp._producer_pool = None  # it holds on to the old connection pool
 
 
 def test_registration_succeeds_with_the_broker_down_and_syncs_when_it_returns(
