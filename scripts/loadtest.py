@@ -22,6 +22,7 @@ import re
 import secrets
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -178,6 +179,9 @@ def server_env(*, database_url: str, port: int, workers: int | None) -> dict:
         HOST=LOOPBACK,
         PORT=str(port),
         LOG_LEVEL="WARNING",
+        # make serve runs collectstatic first; the API endpoints measured here need no static
+        # files, so whitenoise's warning about the missing staticfiles/ is only noise.
+        PYTHONWARNINGS="ignore:No directory at",
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         **{f"THROTTLE_{scope}": HIGH_RATE for scope in THROTTLE_SCOPES},
     )
@@ -318,7 +322,7 @@ def preflight(server: Server, endpoint: Endpoint, seed: dict, repeat: int) -> st
     if endpoint.kind == "write":
         response = requests.post(
             f"{server.url}/api/customer-purchase/{seed['preflight_customer_id']}",
-            json=[{"item": seed["item_ids"][0], "quantity": 1}],
+            json=[{"item": seed["item_ids"][-1], "quantity": 1}],  # plenty of stock
             headers=endpoint.headers,
             timeout=30,
         )
@@ -337,12 +341,14 @@ def preflight(server: Server, endpoint: Endpoint, seed: dict, repeat: int) -> st
     return f"{len(response.content):,} bytes"
 
 
-def wrk_run(wrk: str, server: Server, endpoint: Endpoint, args) -> tuple[WrkResult, str]:
+def wrk_run(
+    wrk: str, server: Server, endpoint: Endpoint, args, duration: int
+) -> tuple[WrkResult, str]:
     cmd = [
         wrk,
         f"-t{args.threads}",
         f"-c{args.connections}",
-        f"-d{args.duration}s",
+        f"-d{duration}s",
         "--timeout",
         "10s",
         "--latency",
@@ -359,12 +365,26 @@ def wrk_run(wrk: str, server: Server, endpoint: Endpoint, args) -> tuple[WrkResu
         ]
     else:
         cmd.append(f"{server.url}{endpoint.path}")
-    result = subprocess.run(
-        cmd, capture_output=True, text=True, timeout=args.duration + 60, check=False
-    )
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60, check=False)
     if result.returncode != 0:
         raise SystemExit(f"wrk failed on {endpoint.name}:\n{result.stdout}{result.stderr}")
     return wrk_parse(result.stdout), result.stdout
+
+
+def baseline_combine(runs: list[WrkResult]) -> WrkResult:
+    """The baseline runs as one row: mean req/s, median p50, worst p99, summed errors."""
+    sockets: dict[str, int] = {}
+    for result in runs:
+        for name, count in result.socket_errors.items():
+            sockets[name] = sockets.get(name, 0) + count
+    return WrkResult(
+        rps=statistics.fmean(r.rps for r in runs),
+        p50_ms=statistics.median(r.p50_ms for r in runs),
+        p99_ms=max(r.p99_ms for r in runs),
+        requests=sum(r.requests for r in runs),
+        non_2xx_3xx=sum(r.non_2xx_3xx for r in runs),
+        socket_errors=sockets,
+    )
 
 
 def machine_description() -> str:
@@ -410,7 +430,8 @@ def table_print(rows: list[dict]) -> None:
 def profile_print(results: list[dict]) -> None:
     print(
         "\nin-process profile (django test client, no HTTP server, no load; fastest of 20 "
-        "requests, own time per request over 10 more under cProfile):"
+        "requests; SQL times have 1 ms resolution; 'most own time' is per request over 10 more "
+        "under cProfile and is disturbed when the machine is busy):"
     )
     for row in results:
         print(
@@ -495,7 +516,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"seeded in {time.perf_counter() - started:.1f} s: {seed['members']:,} members, "
                 f"{seed['periods']:,} periods, {seed['usages']:,} usages "
                 f"({seed['member_usages']:,} of them the token member's), "
-                f"{len(seed['item_ids']):,} items ({seed['low_stock_items']} with stock 2), "
+                f"{len(seed['item_ids']):,} items ({seed['low_stock_items']} with stock 1), "
                 f"{len(seed['customer_ids'])} customers; timings {seed['timings']}"
             )
 
@@ -504,42 +525,58 @@ def main(argv: list[str] | None = None) -> int:
             print(f"gunicorn on {server.url} with {workers} workers (config/gunicorn.py)")
             print(
                 f"wrk: -t{args.threads} -c{args.connections} -d{args.duration}s --latency "
-                "per endpoint\n"
+                f"per endpoint, the baseline ({max(2, args.duration // 2)} s) before and after "
+                "each\n"
             )
             plan = endpoints_plan(seed, args.threads)
-            rows, baseline_rps = [], None
-            for endpoint in plan:
-                size = preflight(server, endpoint, seed, repeat=3 * (int(workers.split()[0]) + 1))
-                result, _output = wrk_run(wrk, server, endpoint, args)
+            baseline, measured = plan[0], plan[1:]
+            repeat = 3 * (int(workers.split()[0]) + 1)
+            preflight(server, baseline, seed, repeat=repeat)
+            # The baseline runs before the first endpoint and after each one; an endpoint's ratio
+            # is against the mean of the two runs around it, so a machine whose load changes
+            # during the run (shared CI runners, parallel test suites) still gives fair ratios.
+            baseline_seconds = max(2, args.duration // 2)
+            baseline_runs = [wrk_run(wrk, server, baseline, args, baseline_seconds)[0]]
+            rows = []
+            for endpoint in measured:
+                size = preflight(server, endpoint, seed, repeat=repeat)
+                result, _output = wrk_run(wrk, server, endpoint, args, args.duration)
+                baseline_runs.append(wrk_run(wrk, server, baseline, args, baseline_seconds)[0])
+                adjacent = (baseline_runs[-2].rps + baseline_runs[-1].rps) / 2
                 extra = {}
                 expected = frozenset()
                 if endpoint.kind == "write":
                     expected = frozenset({"409"})
-                    created = result.statuses.get("201", 0)
                     extra = {
-                        "created_201": created,
+                        "created_201": result.statuses.get("201", 0),
                         "insufficient_stock_409": result.statuses.get("409", 0),
                         "statuses": result.statuses,
                     }
                     if result.exhausted_threads:
                         extra["pairs_exhausted"] = True
                 errors = errors_count(result, expected_statuses=expected)
-                if endpoint.kind == "baseline":
-                    baseline_rps = result.rps
-                row = report_line(
-                    endpoint.name, result, errors, baseline_rps or result.rps, **extra
-                )
-                row["response"] = size
+                row = report_line(endpoint.name, result, errors, adjacent)
+                row.update(extra, baseline_rps=round(adjacent, 1), response=size)
                 rows.append(row)
                 print(
                     f"  {endpoint.name}: {result.requests:,} requests, {result.rps:,.1f} req/s, "
-                    f"p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms, errors {errors}"
+                    f"p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms, errors {errors}, "
+                    f"baseline around it {adjacent:,.1f} req/s"
                     + (f", socket errors {result.socket_errors}" if result.socket_errors else "")
                     + (f", statuses {result.statuses}" if result.statuses else ""),
                     flush=True,
                 )
                 if errors:
                     failures.append(f"{endpoint.name}: {errors} errors")
+            combined = baseline_combine(baseline_runs)
+            errors = errors_count(combined)
+            row = report_line(
+                baseline.name, combined, errors, combined.rps, runs=len(baseline_runs)
+            )
+            row["rps_runs"] = [round(r.rps, 1) for r in baseline_runs]
+            rows.insert(0, row)
+            if errors:
+                failures.append(f"{baseline.name}: {errors} errors")
         finally:
             server.stop()
 

@@ -22,8 +22,12 @@ from pathlib import Path
 import django
 
 USAGE_TYPE_IDS = (100, 101, 102, 103, 104)  # loaded by the carbon migration
-LOW_STOCK_EVERY = 50  # one item in 50 has a tiny stock, so purchases meet 409s
-LOW_STOCK = 2
+# Items 0-4 (in creation order) have a stock of 1, so purchases meet a few 409s at once: the
+# purchase script (loadtest_purchase.lua) has customers 2k and 2k+1 buy item index
+# (round + k) % items at the same time, so item k < 25 is asked for 2 (k + 1) times in all, in
+# rounds 0..k: 30 requests for these five items, 5 sold, 25 refused with 409.
+LOW_STOCK_INDEXES = range(5)
+LOW_STOCK = 1
 MEMBER_USAGE_SHARE = 0.02  # the normal (token) member owns this share of the usages
 PROFILE_CALLS = 10  # requests per endpoint under cProfile (own time is shown per request)
 
@@ -45,10 +49,9 @@ def seed(args) -> dict:
     from knox.models import AuthToken
 
     from activity.services import members_populate
-    from carbon.models import UsageType
-    from carbon.services import usages_bulk_create
+    from carbon.models import Usage, UsageType
+    from carbon.services import co2e_compute
     from inventory.services import customer_create, item_create
-    from members.models import User
     from members.services import user_create
 
     rng = random.Random(args.seed)
@@ -70,31 +73,38 @@ def seed(args) -> dict:
     _instance, member_token = AuthToken.objects.create(member)
     _timed(timings, "users+tokens", started)
 
-    # Usages: the carbon service's bulk helper (factor frozen, co2e computed as on create),
-    # per member; a share of them belongs to the token member so its own page is realistic.
+    # Usages: rows built exactly as the carbon service does (the type's factor frozen, co2e from
+    # its co2e_compute), inserted in bulk. Its usages_bulk_create takes one member per call,
+    # which would be 10,000 round trips here (~40 s). A share belongs to the token member so
+    # that its own page is realistic.
     started = time.perf_counter()
     types = list(UsageType.objects.filter(pk__in=USAGE_TYPE_IDS).order_by("pk"))
     if not types:
         raise SystemExit("usage types 100-104 missing: did the carbon migration run?")
     now = timezone.now()
     year_seconds = 365 * 24 * 3600
-    owners = [member.pk] * int(args.usages * MEMBER_USAGE_SHARE)
+    own = int(args.usages * MEMBER_USAGE_SHARE)
     ids = result.user_ids
-    owners += [ids[int(rng.random() * len(ids))] for _ in range(args.usages - len(owners))]
-    per_user: dict[str, list] = {}
+    owners = [member.pk] * own + [
+        ids[int(rng.random() * len(ids))] for _ in range(args.usages - own)
+    ]
+    rows = []
     for owner in owners:
-        per_user.setdefault(owner, []).append(
-            (
-                types[int(rng.random() * len(types))],
-                now - dt.timedelta(seconds=int(rng.random() * year_seconds)),
-                Decimal(1 + int(rng.random() * 100_000)) / 100,
+        usage_type = types[int(rng.random() * len(types))]
+        amount = Decimal(1 + int(rng.random() * 100_000)) / 100
+        rows.append(
+            Usage(
+                user_id=owner,
+                usage_type=usage_type,
+                usage_at=now - dt.timedelta(seconds=int(rng.random() * year_seconds)),
+                amount=amount,
+                factor=usage_type.factor,
+                co2e_kg=co2e_compute(amount=amount, factor=usage_type.factor),
             )
         )
-    users = User.objects.in_bulk(list(per_user))
-    created = 0
     with transaction.atomic():
-        for owner, rows in per_user.items():
-            created += usages_bulk_create(user=users[owner], rows=rows)
+        Usage.objects.bulk_create(rows, batch_size=5000)
+    created = len(rows)
     _timed(timings, "usages", started)
 
     # Items and customers: the inventory services.
@@ -102,7 +112,7 @@ def seed(args) -> dict:
     items = []
     with transaction.atomic():
         for index in range(args.items):
-            low = index % LOW_STOCK_EVERY == LOW_STOCK_EVERY - 1
+            low = index in LOW_STOCK_INDEXES
             item = item_create(
                 data={
                     "sku": f"LT-{index:05d}",
@@ -131,7 +141,7 @@ def seed(args) -> dict:
         "members": args.members,
         "periods": result.periods_created,
         "usages": created,
-        "member_usages": len(per_user.get(member.pk, [])),
+        "member_usages": own,
         "staff_token": staff_token,
         "member_token": member_token,
         "customer_ids": [c.pk for c in customers[:-1]],
@@ -214,12 +224,8 @@ def profile(args) -> list[dict]:
     seed = json.loads(Path(args.seed).read_text())
     client = Client(HTTP_HOST="127.0.0.1")
     # Purchases go to the preflight customer, each with an item it has not bought yet and that
-    # has plenty of stock (the low-stock ones are every LOW_STOCK_EVERY-th).
-    fresh_items = iter(
-        pk
-        for index, pk in reversed(list(enumerate(seed["item_ids"])))
-        if index % LOW_STOCK_EVERY != LOW_STOCK_EVERY - 1 and index > 0
-    )
+    # has plenty of stock: from the end of the list (the last one is the preflight's).
+    fresh_items = iter(seed["item_ids"][-2 : LOW_STOCK_INDEXES.stop : -1])
     results = []
     for name, method, path, token in _profile_cases(seed):
         headers = {"HTTP_AUTHORIZATION": f"Token {token}"} if token else {}
