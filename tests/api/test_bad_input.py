@@ -4,13 +4,16 @@ revoked tokens. Every refusal is a 4xx (never a 5xx) in the endpoint family's er
 and the database is exactly as it was (every row of every project table). Injection strings
 that are legitimate text are stored verbatim and rendered escaped instead."""
 
+import io
 import json
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from knox.models import AuthToken
+from pypdf import PdfReader
 
 from tests.api.conftest import db_snapshot, sync_payload
 from tests.api.endpoints import (
@@ -29,6 +32,7 @@ from tests.api.endpoints import (
     send_json,
     url,
 )
+from tests.members.factories import UserFactory
 
 INJECTIONS = {
     "sql": "'; DROP TABLE members_user; --",
@@ -602,3 +606,107 @@ def test_injection_strings_in_free_text_are_stored_verbatim(world, body_field, v
     response = send_json(world, body_field.endpoint, _with(world, body_field, value))
     assert response.status_code in (200, 201), response.content
     assert _stored(world, body_field, response) == value
+
+
+# --- Legitimate markup and quotes: stored verbatim, rendered escaped -------------------------
+
+HTML = INJECTIONS["html"]
+ESCAPED_HTML = "&lt;script&gt;alert(1)&lt;/script&gt;"
+SQL = INJECTIONS["sql"]
+
+
+def _usage_of_a_markup_type(world) -> dict:
+    """Through the API: staff create a usage type named with markup, the member logs a usage."""
+    staff, member = world.clients["staff"], world.clients["member"]
+    usage_type = staff.post(
+        "/api/v1/usage-types/", {"name": HTML, "unit": SQL[:20], "factor": "1.5"}, format="json"
+    ).json()
+    usage_at = (timezone.now() - timedelta(days=3)).isoformat()
+    usage = member.post(
+        "/api/v1/usages/",
+        {"usage_type": usage_type["id"], "usage_at": usage_at, "amount": "2"},
+        format="json",
+    )
+    assert usage.status_code == 201
+    return usage_type
+
+
+def test_markup_in_a_usage_type_name_is_escaped_in_the_svg_chart(world):
+    usage_type = _usage_of_a_markup_type(world)
+    member = world.clients["member"]
+    summary = member.get("/api/v1/usages/summary/", {"group_by": "usage_type"}).json()
+    svg = member.get("/api/v1/usages/summary.svg", {"group_by": "usage_type"})
+    assert usage_type["name"] == HTML
+    assert HTML in [bucket["usage_type"]["name"] for bucket in summary["buckets"]]
+    assert svg["Content-Type"].startswith("image/svg+xml")
+    assert ESCAPED_HTML in svg.content.decode()
+    assert "<script" not in svg.content.decode()
+
+
+def test_markup_in_names_is_escaped_on_the_carbon_page(world, client):
+    _usage_of_a_markup_type(world)
+    patched = world.clients["member"].patch("/api/v1/auth/me/", {"real_name": HTML}, format="json")
+    client.force_login(world.user)
+    page = client.get("/carbon/").content.decode()
+    assert patched.json()["real_name"] == HTML
+    assert page.count(ESCAPED_HTML) >= 2  # the member's name and the usage type's
+    assert "<script" not in page
+    assert "&#x27;; DROP TABLE" in page  # the unit, quote escaped
+
+
+def test_markup_and_quotes_print_verbatim_on_the_invoice_pdf(world):
+    staff = world.clients["staff"]
+    customer = staff.post(
+        "/api/customers/",
+        {"name": HTML, "phone": "+91 98765 43210", "address": SQL},
+        format="json",
+    ).json()
+    item = staff.post(
+        "/api/items/",
+        {"name": "../../etc/passwd", "description": "<b>bold?</b>", "price": "1.00", "quantity": 5},
+        format="json",
+    ).json()
+    invoice = staff.post(
+        f"/api/customer-purchase/{customer['id']}",
+        [{"item": item["id"], "quantity": 1}],
+        format="json",
+    ).json()
+    pdf = staff.get(f"/api/invoices/{invoice['id']}/pdf/")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    printed = "".join(text.split())  # table cells wrap long words; compare without whitespace
+    assert (customer["name"], customer["address"]) == (HTML, SQL)
+    assert pdf["Content-Type"] == "application/pdf"
+    assert [
+        "".join(value.split()) in printed
+        for value in (HTML, SQL, "../../etc/passwd", "<b>bold?</b>")
+    ] == [True, True, True, True]
+
+
+def test_markup_is_escaped_in_the_admin(world, client):
+    staff = world.clients["staff"]
+    customer = staff.post(
+        "/api/customers/", {"name": HTML, "phone": "+91 98765 43210", "address": SQL}, format="json"
+    ).json()
+    world.clients["member"].patch("/api/v1/auth/me/", {"real_name": HTML}, format="json")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    pages = [
+        client.get("/admin/inventory/customer/").content.decode(),
+        client.get(f"/admin/inventory/customer/{customer['id']}/change/").content.decode(),
+        client.get(f"/admin/members/user/{world.user.pk}/change/").content.decode(),
+    ]
+    assert [ESCAPED_HTML in page for page in pages] == [True, True, True]
+    assert ["<script>alert(1)" in page for page in pages] == [False, False, False]
+
+
+def test_markup_in_a_member_name_is_returned_verbatim_as_json_by_the_feed(world):
+    world.clients["member"].patch("/api/v1/auth/me/", {"real_name": HTML}, format="json")
+    feed = world.clients["member"].get("/activity_record/members/")
+    names = {member["id"]: member["real_name"] for member in feed.json()["members"]}
+    assert feed["Content-Type"] == "application/json"
+    assert names[world.user.pk] == HTML
+
+
+def test_every_test_starts_from_the_same_database(world):
+    """The module-wide world is rolled back around each test: the snapshot the refusal tests
+    compare against is the state every request actually met."""
+    assert db_snapshot() == world.snapshot
