@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from knox.models import AuthToken
 from pypdf import PdfReader
@@ -363,18 +364,33 @@ def _no_match(response) -> bool:
     return response.json()["count"] == 0
 
 
-@pytest.mark.parametrize("value", INJECTIONS.values(), ids=INJECTIONS.keys())
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/api/v1/users/{}/",
-        "/api/v1/users/{}/usages/",
-        "/api/v1/usages/{}/",
-        "/api/items/{}/",
-        "/api/invoices/{}/pdf/",
-        "/api/v1/random/users/{}/",
-    ],
-)
+DETAIL_PATHS = [
+    "/api/v1/users/{}/",
+    "/api/v1/users/{}/usages/",
+    "/api/v1/usages/{}/",
+    "/api/items/{}/",
+    "/api/invoices/{}/pdf/",
+    "/api/v1/random/users/{}/",
+]
+KNOWN_PATH_BUGS = {
+    ("/api/v1/users/{}/usages/", "nul"): pytest.mark.xfail(
+        connection.vendor == "postgresql",
+        strict=True,
+        reason="carbon.selectors.usage_list_for_user runs User.objects.filter(pk=user_id)"
+        ".exists() with the raw <str:user_id> path segment for a staff viewer; on PostgreSQL a "
+        "NUL in it (/api/v1/users/nul%00byte/usages/) raises ValueError ('A string literal "
+        "cannot contain NUL') → 500 instead of 404 (DRF's get_object_or_404 would catch it; "
+        "or restrict the URL to member ids)",
+    ),
+}
+PATH_CASES = [
+    pytest.param(path, value, id=f"{path}-{label}", marks=KNOWN_PATH_BUGS.get((path, label), ()))
+    for path in DETAIL_PATHS
+    for label, value in INJECTIONS.items()
+]
+
+
+@pytest.mark.parametrize(("path", "value"), PATH_CASES)
 def test_injection_strings_in_the_path_are_404(world, path, value):
     from urllib.parse import quote
 
