@@ -49,7 +49,7 @@ def _closed_local_url() -> str:
 
 
 @pytest.fixture(scope="module")
-def browser(django_db_setup):
+def browser(django_db_setup, django_db_blocker):
     """One headless Chromium for the module; the module is skipped only when none can run."""
     if importlib.util.find_spec("playwright") is None:
         pytest.skip("playwright is not installed (pip install -r requirements-dev.txt)")
@@ -80,6 +80,12 @@ def browser(django_db_setup):
             chromium.close()
         finally:
             playwright.stop()
+    # The serialized rollback's flush after the last test skips post_migrate (no content types,
+    # permissions or data-migration rows): put back what the test database held when created,
+    # so the tests that run after this module find it as they would alone.
+    with django_db_blocker.unblock():
+        for connection in own_connections.values():
+            connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
 
 
 @pytest.fixture
