@@ -37,11 +37,12 @@ def broker_down(settings):
 
 
 def _reset_pool(app):
-    """Drop pooled broker connections so the next publish connects to the current URL."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    app.amqp._producer_pool = None  # it holds on to the old connection pool
+    """Forget pooled broker connections so the next publish connects to the current URL.
+
+    (Not force_close_all(): kombu keeps closed pools in a global registry and hands them out
+    again, which breaks every later publish in the test session.)"""
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def test_registration_succeeds_with_the_broker_down_and_syncs_when_it_returns(
