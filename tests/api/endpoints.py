@@ -107,7 +107,14 @@ def url(world, endpoint: Endpoint, query: dict | None = None) -> str:
     return f"{path}?{urlencode(query)}" if query else path
 
 
-def send(world, endpoint: Endpoint, data: str = "", *, content_type="application/json", query=None):
+def send(
+    world,
+    endpoint: Endpoint,
+    data: str | bytes = "",
+    *,
+    content_type="application/json",
+    query=None,
+):
     """Send raw `data` as the endpoint's usual caller (signing it for the webhook)."""
     headers = {}
     if endpoint.who == "peer":

@@ -121,6 +121,98 @@ def test_a_wrong_content_type_is_refused_and_changes_nothing(
     assert db_snapshot() == world.snapshot
 
 
+DEEP_JSON_BUG = (
+    "JSON nested deeper than Python's recursion limit (here 10,000 '[' = 20 kB, far below "
+    "MAX_REQUEST_BODY_BYTES) makes json.loads raise RecursionError, which DRF's JSONParser "
+    "(catches ValueError only) and the sync webhook's json.loads (catches JSONDecodeError and "
+    "UnicodeDecodeError only) let through: 500 instead of 400 parse_error / invalid_json. "
+    "Fix: a project JSONParser that turns RecursionError into ParseError (DEFAULT_PARSER_CLASSES "
+    "and the views that name JSONParser), and the same except in members/sync/views.py"
+)
+DEEP_JSON = "[" * 10_000 + "]" * 10_000
+
+
+@pytest.mark.xfail(strict=True, reason=DEEP_JSON_BUG)
+@pytest.mark.parametrize("endpoint", WRITES, ids=str)
+def test_deeply_nested_json_is_a_400_and_changes_nothing(world, endpoint):
+    response = send(world, endpoint, DEEP_JSON)
+    assert response.status_code == 400
+    assert is_clear_refusal(response, endpoint.family)
+    assert error_codes(response, endpoint.family) == [PARSE_ERROR[endpoint.family]]
+    assert db_snapshot() == world.snapshot
+
+
+HUGE_NUMBER_CASES = [
+    pytest.param(
+        endpoint,
+        id=str(endpoint),
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="members/sync/views.py catches only (UnicodeDecodeError, JSONDecodeError) "
+            "around json.loads(body); a signed body with an integer of more than 4,300 digits "
+            "raises plain ValueError (Python's int max_str_digits) → 500 instead of 400 "
+            "parse_error (catch ValueError, as DRF's JSONParser does)",
+        )
+        if str(endpoint) == WEBHOOK
+        else (),
+    )
+    for endpoint in WRITES
+]
+
+
+@pytest.mark.parametrize("endpoint", HUGE_NUMBER_CASES)
+def test_a_number_too_long_to_convert_is_a_400_and_changes_nothing(world, endpoint):
+    response = send(world, endpoint, '{"n": ' + "1" * 5_000 + "}")
+    assert response.status_code == 400
+    assert is_clear_refusal(response, endpoint.family)
+    assert error_codes(response, endpoint.family) == [PARSE_ERROR[endpoint.family]]
+    assert db_snapshot() == world.snapshot
+
+
+@pytest.mark.parametrize("endpoint", [e for e in WRITES if e.who != "peer"], ids=str)
+def test_a_body_that_is_not_utf8_is_a_400_and_changes_nothing(world, endpoint):
+    response = send(world, endpoint, b'\xff\xfe{"name": "x"}')
+    assert response.status_code == 400
+    assert is_clear_refusal(response, endpoint.family)
+    assert error_codes(response, endpoint.family) == [PARSE_ERROR[endpoint.family]]
+    assert db_snapshot() == world.snapshot
+
+
+# Endpoints that take JSON only refuse a form outright; the others refuse Django's
+# DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) overflow as a 400, and the webhook cannot parse it.
+JSON_ONLY = {
+    "POST /api/v1/users/bulk-delete/",
+    "POST /api/v1/usages/bulk-delete/",
+    "POST /api/loguseractivity/",
+}
+MANY_FIELDS_BUG = pytest.mark.xfail(
+    strict=True,
+    reason="activity.errors.envelope_exception_handler returns None for Django's "
+    "TooManyFieldsSent (a SuspiciousOperation raised while parsing the form), so Django answers "
+    "its own text/html 400 page instead of the Slack envelope; config.api.ExceptionHandler "
+    "converts these request-parsing refusals for the rest of the API, the envelope handler "
+    "should do the same (→ 400 invalid_arguments/invalid_json as JSON)",
+)
+MANY_FIELDS_CASES = [
+    pytest.param(
+        endpoint,
+        415 if str(endpoint) in JSON_ONLY else 400,
+        id=str(endpoint),
+        marks=MANY_FIELDS_BUG if str(endpoint) == "POST /api/users.list" else (),
+    )
+    for endpoint in WRITES
+]
+
+
+@pytest.mark.parametrize(("endpoint", "expected"), MANY_FIELDS_CASES)
+def test_a_form_with_too_many_fields_is_refused_and_changes_nothing(world, endpoint, expected):
+    form = "&".join(f"field{i}=1" for i in range(1_500))
+    response = send(world, endpoint, form, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == expected
+    assert is_clear_refusal(response, endpoint.family)
+    assert db_snapshot() == world.snapshot
+
+
 def test_the_webhook_takes_signed_json_whatever_the_content_type_says(world):
     """Standard Webhooks verify the exact bytes; a signed JSON body sent as text/plain is
     still that JSON (senders differ in the header they set). Documented here, not refused."""
