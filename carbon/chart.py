@@ -10,7 +10,7 @@ from carbon.selectors import Summary
 WIDTH = 760
 HEIGHT = 320
 LEFT = 64  # room for the y-axis labels
-RIGHT = 16
+RIGHT = 48  # room for the last rotated x-axis label
 TOP = 40
 BOTTOM = 56  # room for the x-axis labels
 TICKS = 4

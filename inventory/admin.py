@@ -102,6 +102,11 @@ class InvoiceAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # invoices are opened by purchases
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting an invoice would drop its lines without returning their stock; an open
+        # invoice is emptied through PUT /api/customer-purchase/<id> (quantity 0) instead.
+        return False
+
     @admin.display(description="PDF")
     def pdf(self, invoice: Invoice) -> str:
         url = reverse("invoice-pdf", args=[invoice.pk])

@@ -123,7 +123,7 @@ class InvoiceLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} x {self.item_id} on {self.invoice_id}"
+        return f"{self.quantity} x {self.item.name}"
 
     @property
     def line_total(self) -> Decimal:
