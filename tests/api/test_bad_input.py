@@ -213,6 +213,22 @@ def test_a_form_with_too_many_fields_is_refused_and_changes_nothing(world, endpo
     assert db_snapshot() == world.snapshot
 
 
+MANY_PARAMS_CASES = [
+    pytest.param(
+        endpoint, id=str(endpoint), marks=MANY_FIELDS_BUG if endpoint.family == SLACK else ()
+    )
+    for endpoint in READS
+]
+
+
+@pytest.mark.parametrize("endpoint", MANY_PARAMS_CASES)
+def test_a_query_string_with_too_many_parameters_is_a_400(world, endpoint):
+    response = send(world, endpoint, query={f"p{i}": "1" for i in range(1_500)})
+    assert response.status_code == 400
+    assert is_clear_refusal(response, endpoint.family)
+    assert db_snapshot() == world.snapshot
+
+
 def test_the_webhook_takes_signed_json_whatever_the_content_type_says(world):
     """Standard Webhooks verify the exact bytes; a signed JSON body sent as text/plain is
     still that JSON (senders differ in the header they set). Documented here, not refused."""
