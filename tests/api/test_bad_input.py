@@ -188,10 +188,10 @@ JSON_ONLY = {
 MANY_FIELDS_BUG = pytest.mark.xfail(
     strict=True,
     reason="activity.errors.envelope_exception_handler returns None for Django's "
-    "TooManyFieldsSent (a SuspiciousOperation raised while parsing the form), so Django answers "
-    "its own text/html 400 page instead of the Slack envelope; config.api.ExceptionHandler "
-    "converts these request-parsing refusals for the rest of the API, the envelope handler "
-    "should do the same (→ 400 invalid_arguments/invalid_json as JSON)",
+    "TooManyFieldsSent (a SuspiciousOperation raised while parsing the form or the query "
+    "string), so Django answers its own text/html 400 page instead of the Slack envelope; "
+    "config.api.ExceptionHandler converts these request-parsing refusals for the rest of the "
+    "API, the envelope handler should do the same (→ 400 invalid_arguments as JSON)",
 )
 MANY_FIELDS_CASES = [
     pytest.param(
