@@ -29,6 +29,7 @@ class Site:
         self.workdir = workdir
         self.peers: list[dict] = []
         self.process: subprocess.Popen | None = None
+        self.extra_env: dict[str, str] = {}
         self.secret_key = secrets.token_urlsafe(40)
 
     @property
@@ -51,6 +52,7 @@ class Site:
             LOG_LEVEL="WARNING",
             SECURE_SSL_REDIRECT="false",
         )
+        env.update(self.extra_env)
         return env
 
     def manage(self, *args: str) -> str:

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import factory
@@ -23,7 +23,8 @@ class UsageFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     usage_type = factory.LazyFunction(lambda: UsageType.objects.get(pk=100))
-    usage_at = factory.Sequence(lambda n: datetime(2024, 1, 1, tzinfo=UTC).replace(hour=n % 24))
+    # Strictly increasing, so "newest first" is well defined however many a session makes.
+    usage_at = factory.Sequence(lambda n: datetime(2024, 1, 1, tzinfo=UTC) + timedelta(hours=n))
     amount = Decimal("10")
     factor = factory.LazyAttribute(lambda u: u.usage_type.factor)
     co2e_kg = factory.LazyAttribute(lambda u: co2e_compute(amount=u.amount, factor=u.factor))
