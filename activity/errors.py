@@ -7,6 +7,7 @@ the API keeps drf-standardized-errors; only views that mix in `SlackEnvelopeMixi
 import math
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -55,6 +56,10 @@ def envelope_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RecursionError):  # json.loads on a body nested thousands deep
+        exc = exceptions.ParseError("JSON parse error - nested too deeply.")
+    elif isinstance(exc, SuspiciousOperation):  # too many fields, body too big, ...
+        exc = exceptions.ParseError(f"Request refused: {exc}")
     if not isinstance(exc, exceptions.APIException):
         return None
     if isinstance(exc, SlackError):

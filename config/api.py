@@ -94,6 +94,8 @@ class ExceptionHandler(drf_errors.ExceptionHandler):
     """drf-standardized-errors, plus Django's request-parsing refusals as 400 (not 500)."""
 
     def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, RecursionError):  # json.loads on a body nested thousands deep
+            return ParseError("JSON parse error - nested too deeply.")
         if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
             return ParseError(f"Request refused: {exc}")
         if isinstance(exc, SuspiciousOperation):

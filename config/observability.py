@@ -35,7 +35,9 @@ class RequestMiddleware:
         request.request_id = request_id
         started = time.perf_counter()
         try:
-            response = self._too_large(request) or self.get_response(request)
+            response = (
+                self._too_large(request) or self._nul_in_path(request) or self.get_response(request)
+            )
             response["X-Request-ID"] = request_id
             access_logger.info(
                 "%s %s %s %.1fms",
@@ -53,6 +55,19 @@ class RequestMiddleware:
             return response
         finally:
             request_id_var.reset(token)
+
+    @staticmethod
+    def _nul_in_path(request):
+        # No route, id or slug contains NUL, and PostgreSQL refuses it in any query parameter.
+        if "\x00" not in request.path:
+            return None
+        return JsonResponse(
+            {
+                "type": "client_error",
+                "errors": [{"code": "not_found", "detail": "Not found.", "attr": None}],
+            },
+            status=404,
+        )
 
     @staticmethod
     def _too_large(request):

@@ -13,8 +13,12 @@ class IntegerFilter(django_filters.NumberFilter):
 
 
 class ItemFilter(django_filters.FilterSet):
-    low_stock = django_filters.BooleanFilter(
-        method="filter_low_stock", help_text="true: quantity at or below the reorder level."
+    # A choice, not BooleanFilter: django-filter silently ignores an unparsable boolean,
+    # which would answer ?low_stock=yes with the whole catalogue.
+    low_stock = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_low_stock",
+        help_text="true: quantity at or below the reorder level; false: above it.",
     )
     expiring_within_days = IntegerFilter(
         method="filter_expiring",
@@ -24,7 +28,7 @@ class ItemFilter(django_filters.FilterSet):
     )
 
     def filter_low_stock(self, queryset, name, value):
-        return selectors.item_list(queryset=queryset, low_stock=value)
+        return selectors.item_list(queryset=queryset, low_stock=value == "true")
 
     def filter_expiring(self, queryset, name, value):
         return selectors.item_list(queryset=queryset, expiring_within_days=value)

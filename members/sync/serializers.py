@@ -1,3 +1,4 @@
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from rest_framework import serializers
 
 from members.fields import TimeZoneField
@@ -7,7 +8,9 @@ from members.validators import validate_member_id
 
 class SyncUserDataSerializer(serializers.Serializer):
     id = serializers.CharField(max_length=9, validators=[validate_member_id])
-    username = serializers.CharField(max_length=150, required=False)
+    username = serializers.CharField(
+        max_length=150, required=False, validators=[UnicodeUsernameValidator()]
+    )
     email = serializers.EmailField(allow_blank=True, required=False)
     real_name = serializers.CharField(max_length=100, allow_blank=True, required=False)
     tz = TimeZoneField(required=False)

@@ -1,5 +1,6 @@
 import json
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_standardized_errors.openapi_serializers import ErrorResponse401Serializer
 from rest_framework import exceptions, permissions, status
@@ -65,7 +66,7 @@ class UserSyncWebhookView(APIView):
             )
         try:
             raw = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (ValueError, RecursionError):  # bad JSON, bad UTF-8, huge numbers, deep nesting
             raise exceptions.ParseError("The body is not valid JSON.") from None
         if not isinstance(raw, dict) or not isinstance(raw.get("data"), dict):
             raise exceptions.ValidationError({"data": ["An object is required."]})
@@ -78,4 +79,8 @@ class UserSyncWebhookView(APIView):
             )
         except SyncConflict as exc:
             raise Conflict(str(exc)) from None
+        except DjangoValidationError as exc:  # a model rule the serializer does not repeat
+            raise exceptions.ValidationError(
+                {"data": exc.message_dict if hasattr(exc, "error_dict") else exc.messages}
+            ) from None
         return Response({"status": result})
