@@ -6,7 +6,7 @@ Periodic tasks) is where the ingestion intervals are edited.
 
 from django.contrib import admin
 
-from randomdata.models import Address, CreditCard, IngestionRun, RandomUser
+from randomdata.models import USER_DATA_FIELDS, Address, CreditCard, IngestionRun, RandomUser
 
 
 class AssignedFilter(admin.SimpleListFilter):
@@ -88,26 +88,7 @@ class RandomUserAdmin(ViewOnlyMixin, admin.ModelAdmin):
     ]
     list_filter = ["gender", "subscription_plan", "subscription_status", "subscription_term"]
     search_fields = ["uid", "username", "first_name", "last_name", "email"]
-    readonly_fields = [
-        "uid",
-        "upstream_id",
-        "first_name",
-        "last_name",
-        "username",
-        "email",
-        "gender",
-        "phone_number",
-        "date_of_birth",
-        "avatar",
-        "employment_title",
-        "employment_key_skill",
-        "subscription_plan",
-        "subscription_status",
-        "subscription_payment_method",
-        "subscription_term",
-        "fetched_at",
-        "updated_at",
-    ]
+    readonly_fields = ["uid", *USER_DATA_FIELDS, "fetched_at", "updated_at"]
     fields = readonly_fields
     inlines = [AddressInline, CreditCardInline]
 

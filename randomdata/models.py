@@ -195,3 +195,40 @@ class IngestionLease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} lease ({self.holder or 'free'})"
+
+
+# The fields that hold upstream data (what an upsert writes, the API and the admin show).
+USER_DATA_FIELDS = [
+    "upstream_id",
+    "first_name",
+    "last_name",
+    "username",
+    "email",
+    "gender",
+    "phone_number",
+    "date_of_birth",
+    "avatar",
+    "employment_title",
+    "employment_key_skill",
+    "subscription_plan",
+    "subscription_status",
+    "subscription_payment_method",
+    "subscription_term",
+]
+ADDRESS_DATA_FIELDS = [
+    "upstream_id",
+    "street_name",
+    "street_address",
+    "building_number",
+    "secondary_address",
+    "city",
+    "state",
+    "state_abbr",
+    "zip_code",
+    "country",
+    "country_code",
+    "latitude",
+    "longitude",
+    "time_zone",
+    "full_address",
+]

@@ -2,26 +2,19 @@
 
 from rest_framework import serializers
 
-from randomdata.models import Address, CreditCard, IngestionRun, RandomUser
+from randomdata.models import (
+    ADDRESS_DATA_FIELDS,
+    USER_DATA_FIELDS,
+    Address,
+    CreditCard,
+    IngestionRun,
+    RandomUser,
+)
 
 ADDRESS_FIELDS = [
     "id",
     "uid",
-    "upstream_id",
-    "street_name",
-    "street_address",
-    "building_number",
-    "secondary_address",
-    "city",
-    "state",
-    "state_abbr",
-    "zip_code",
-    "country",
-    "country_code",
-    "latitude",
-    "longitude",
-    "time_zone",
-    "full_address",
+    *ADDRESS_DATA_FIELDS,
     "user",
     "link_method",
     "fetched_at",
@@ -67,21 +60,7 @@ class RandomUserSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "uid",
-            "upstream_id",
-            "first_name",
-            "last_name",
-            "username",
-            "email",
-            "gender",
-            "phone_number",
-            "date_of_birth",
-            "avatar",
-            "employment_title",
-            "employment_key_skill",
-            "subscription_plan",
-            "subscription_status",
-            "subscription_payment_method",
-            "subscription_term",
+            *USER_DATA_FIELDS,
             "fetched_at",
             "updated_at",
             "addresses",

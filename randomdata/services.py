@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from randomdata.client import RandomDataClient
 from randomdata.models import (
+    ADDRESS_DATA_FIELDS,
+    USER_DATA_FIELDS,
     Address,
     CreditCard,
     IngestionKind,
@@ -35,40 +37,8 @@ logger = logging.getLogger(__name__)
 MAX_SKIP_REASONS = 100
 Progress = Callable[[int], None]
 
-USER_FIELDS = [
-    "upstream_id",
-    "first_name",
-    "last_name",
-    "username",
-    "email",
-    "gender",
-    "phone_number",
-    "date_of_birth",
-    "avatar",
-    "employment_title",
-    "employment_key_skill",
-    "subscription_plan",
-    "subscription_status",
-    "subscription_payment_method",
-    "subscription_term",
-]
-ADDRESS_FIELDS = [
-    "upstream_id",
-    "street_name",
-    "street_address",
-    "building_number",
-    "secondary_address",
-    "city",
-    "state",
-    "state_abbr",
-    "zip_code",
-    "country",
-    "country_code",
-    "latitude",
-    "longitude",
-    "time_zone",
-    "full_address",
-]
+USER_FIELDS = USER_DATA_FIELDS
+ADDRESS_FIELDS = ADDRESS_DATA_FIELDS
 CARD_FIELDS = ["upstream_id", "brand", "last4", "expiry_date", "fingerprint"]
 
 
