@@ -12,7 +12,9 @@ bind = os.environ.get(
 # Sync workers: (2 x cores) + 1 is gunicorn's rule of thumb for I/O-bound Django requests.
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
 threads = int(os.environ.get("GUNICORN_THREADS") or 1)
-timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)  # the slowest request, a 1,000-line PDF, is ~15 s
+timeout = int(
+    os.environ.get("GUNICORN_TIMEOUT") or 30
+)  # the slowest request, a 1,000-line PDF, is ~15 s
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT") or 30)
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE") or 5)
 # Recycle workers now and then so a slow leak cannot grow without bound.
