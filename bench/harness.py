@@ -23,7 +23,9 @@ def django_setup() -> None:
 
 @contextmanager
 def test_database() -> Iterator[None]:
-    """Create a fresh test database (SQLite in memory, or test_<name> on PostgreSQL)."""
+    """Create a fresh test database: test_<name> on PostgreSQL; on SQLite a file under var/,
+    as `make run` uses a file (an in-memory database would hide the cost of each commit)."""
+    from django.conf import settings
     from django.test.utils import (
         setup_databases,
         setup_test_environment,
@@ -31,6 +33,11 @@ def test_database() -> Iterator[None]:
         teardown_test_environment,
     )
 
+    default = settings.DATABASES["default"]
+    if default["ENGINE"] == "django.db.backends.sqlite3":
+        path = settings.BASE_DIR / "var" / "bench.sqlite3"
+        path.parent.mkdir(exist_ok=True)
+        default.setdefault("TEST", {})["NAME"] = str(path)
     setup_test_environment(debug=False)
     old = setup_databases(verbosity=0, interactive=False, aliases={"default"})
     try:
