@@ -2,11 +2,12 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from inventory import pdf
+from inventory import pdf, selectors
 from inventory.exceptions import InsufficientStock
 from inventory.models import Invoice, InvoiceSequence
 from inventory.services import PurchaseLine, invoice_issue, invoice_number_allocate, purchase_create
@@ -174,6 +175,21 @@ def test_long_invoice_flows_onto_more_pages_with_every_line(staff_client, custom
     assert [item.name for item in items if item.name not in text] == []
     assert f"page {pages} of {pages}" in text
     assert text.count("Item / Description") == pages  # the header repeats on every page
+
+
+def test_pdf_lists_name_description_and_amounts_of_every_line(customer):
+    items = [
+        ItemFactory(name="Blue mug", description="Stoneware, 300 ml", price="4.50"),
+        ItemFactory(name="Tea towel", description="", price="2.25"),
+    ]
+    invoice = selectors.invoice_get_for_pdf(invoice_id=purchase(customer, items, quantity=2).pk)
+    pages, text = pdf_text(pdf.invoice_pdf_render(invoice=invoice))
+    assert pages == 1
+    assert "Tea towel" in text
+    assert "Tea towel \u2013" not in text
+    assert "Blue mug \u2013 Stoneware, 300 ml 4.50 2 9.00" in text
+    assert "Tea towel 2.25 2 4.50" in text
+    assert f"TOTAL 4 {settings.INVOICE_CURRENCY} 13.50" in text
 
 
 def test_pdf_runs_a_fixed_number_of_queries(staff_client, customer, django_assert_num_queries):
