@@ -147,6 +147,8 @@ def _invoice_total_refresh(*, invoice: Invoice) -> None:
         ),
         updated_at=timezone.now(),
     )
+    # Callers get the invoice back from purchase_create/update: it must carry the new total.
+    invoice.refresh_from_db(fields=["total", "updated_at"])
 
 
 @transaction.atomic

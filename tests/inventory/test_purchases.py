@@ -291,7 +291,7 @@ def test_purchase_of_n_lines_runs_a_constant_number_of_queries(
 ):
     staff_client.post(url(customer.pk), [{"item": ItemFactory().pk, "quantity": 1}])
     body = [{"item": item.pk, "quantity": 1} for item in ItemFactory.create_batch(n_lines)]
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = staff_client.post(url(customer.pk), body)
     assert response.status_code == 201
 
@@ -304,7 +304,7 @@ def test_put_of_n_lines_runs_a_constant_number_of_queries(
     old = ItemFactory.create_batch(n_lines)
     staff_client.post(url(customer.pk), [{"item": item.pk, "quantity": 2} for item in old])
     body = [{"item": item.pk, "quantity": 1} for item in [*new, *old]]
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = staff_client.put(url(customer.pk), body)
     assert response.status_code == 200
 
@@ -314,3 +314,13 @@ def test_other_customers_get_their_own_invoices(staff_client, items):
     first = staff_client.post(url(one.pk), [{"item": items[0].pk, "quantity": 1}]).json()
     second = staff_client.post(url(two.pk), [{"item": items[0].pk, "quantity": 1}]).json()
     assert first["number"] != second["number"]
+
+
+def test_the_service_returns_the_invoice_with_its_new_total(customer):
+    from inventory.services import PurchaseLine, purchase_create
+
+    item = ItemFactory(price=Decimal("12.50"), quantity=10)
+    invoice = purchase_create(
+        customer_id=customer.pk, lines=[PurchaseLine(item=item.pk, quantity=3)]
+    )
+    assert invoice.total == Decimal("37.50")
