@@ -229,9 +229,9 @@ SUMMARY_ERRORS = [
     ("group_by", ["invalid_choice"]),
     ("usage_at_after", ["invalid", "naive", "overflow"]),
     ("usage_at_before", ["invalid", "naive", "overflow", "range_empty", "range_too_long"]),
-    ("tz", ["invalid_time_zone", "max_length", "blank"]),
+    ("tz", ["invalid_time_zone", "max_length", "blank", "null_characters_not_allowed"]),
     ("usage_type", ["invalid", "min_value", "max_value", "max_string_length"]),
-    ("user", ["max_length", "blank"]),
+    ("user", ["max_length", "blank", "null_characters_not_allowed"]),
 ]
 
 

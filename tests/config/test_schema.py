@@ -22,3 +22,22 @@ def test_error_shape_is_documented(db, client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     login = schema["paths"]["/api/v1/auth/login/"]["post"]["responses"]
     assert {"400", "429"} <= set(login)
+
+
+def test_every_paginated_list_documents_its_page_size_and_ordering_400s(db, client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    components = schema["components"]["schemas"]
+    lists = [
+        (path, op)
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+        if method == "get" and any(p["name"] == "page_size" for p in op.get("parameters", []))
+    ]
+    assert len(lists) >= 10
+    for path, op in lists:
+        name = op["operationId"]
+        error = components[f"{''.join(w.title() for w in name.split('_'))}Error"]
+        documented = {ref["$ref"].rsplit("/", 1)[1] for ref in error.get("oneOf", [])} or {
+            error.get("title", "")
+        }
+        assert any("PageSize" in component for component in documented), (path, documented)
