@@ -1,12 +1,8 @@
-"""The only writers of inventory data. Each public function is one transaction."""
+"""Invoices and purchases: all-or-nothing, row-locked, never oversell."""
 
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -21,9 +17,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.deletion import ProtectedError
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from inventory.exceptions import (
@@ -31,7 +25,6 @@ from inventory.exceptions import (
     InsufficientStock,
     InvoiceAlreadyIssued,
     InvoiceNotFound,
-    ItemInUse,
     PurchaseInvalid,
     line_errors,
 )
@@ -41,10 +34,8 @@ from inventory.models import (
     InvoiceLine,
     InvoiceSequence,
     Item,
-    StockReport,
-    StockReportLine,
 )
-from inventory.phones import phone_normalize
+from inventory.services.catalogue import MAX_STOCK
 
 
 @dataclass(frozen=True)
@@ -54,65 +45,6 @@ class PurchaseLine:
 
 
 # --- Items and customers ---------------------------------------------------------------------
-
-
-MAX_STOCK = 2**31 - 1  # the quantity column is a 32-bit integer
-
-
-def _sku_clean(data: Mapping[str, Any]) -> dict[str, Any]:
-    # "" would collide with every other item without one; NULLs do not.
-    return {**data, "sku": data["sku"] or None} if "sku" in data else dict(data)
-
-
-def item_create(*, data: Mapping[str, Any]) -> Item:
-    """Insert an item."""
-    item = Item(**_sku_clean(data))
-    item.full_clean()
-    item.save()
-    return item
-
-
-def item_update(*, item: Item, data: Mapping[str, Any]) -> Item:
-    """Save the given fields of `item`."""
-    data = _sku_clean(data)
-    for field, value in data.items():
-        setattr(item, field, value)
-    item.full_clean()
-    item.save(update_fields=[*data, "updated_at"])
-    return item
-
-
-def item_delete(*, item: Item) -> None:
-    """Delete an item that is on no invoice (ItemInUse otherwise)."""
-    try:
-        item.delete()
-    except ProtectedError:
-        raise ItemInUse(
-            f"Item {item.pk} ({item.name}) appears on invoices and cannot be deleted."
-        ) from None
-
-
-def customer_create(*, data: Mapping[str, Any]) -> Customer:
-    """Insert a customer; the phone number is stored in E.164."""
-    customer = Customer(**{**data, "phone": phone_normalize(raw=data["phone"])})
-    customer.full_clean()
-    customer.save()
-    return customer
-
-
-def customer_update(*, customer: Customer, data: Mapping[str, Any]) -> Customer:
-    """Save the given fields of `customer`."""
-    data = dict(data)
-    if "phone" in data:
-        data["phone"] = phone_normalize(raw=data["phone"])
-    for field, value in data.items():
-        setattr(customer, field, value)
-    customer.full_clean()
-    customer.save(update_fields=[*data, "updated_at"])
-    return customer
-
-
-# --- Invoices ----------------------------------------------------------------------------------
 
 
 def invoice_number_allocate(*, year: int) -> str:
@@ -364,66 +296,3 @@ def purchase_update(*, customer_id: int, lines: Sequence[PurchaseLine]) -> Invoi
 
 
 # --- Stock list --------------------------------------------------------------------------------
-
-
-def _write_atomically(*, path: Path, text: str) -> None:
-    # A uniquely named temporary file + rename: readers never see half a list, and two
-    # concurrent writers cannot trip over each other's temporary file.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
-    ) as tmp:
-        tmp.write(text)
-    Path(tmp.name).replace(path)
-
-
-@transaction.atomic
-def stock_report_generate(
-    *, days: int = 7, output_path: str | Path | None = None, today: date | None = None
-) -> StockReport:
-    """Store a StockReport of low-stock, expiring (within `days`) and expired items and write
-    its text to `output_path` (default settings.STOCK_LIST_PATH)."""
-    today = today or timezone.localdate()
-    horizon = today + timedelta(days=days)
-    sections = {
-        StockReportLine.Kind.LOW_STOCK: Item.objects.filter(quantity__lte=F("reorder_level")),
-        StockReportLine.Kind.EXPIRING: Item.objects.filter(
-            expiry_date__gte=today, expiry_date__lte=horizon
-        ).order_by("expiry_date", "name", "id"),
-        StockReportLine.Kind.EXPIRED: Item.objects.filter(expiry_date__lt=today).order_by(
-            "expiry_date", "name", "id"
-        ),
-    }
-    report = StockReport.objects.create(days=days, as_of=today, text="")
-    lines = [
-        StockReportLine(
-            report=report,
-            kind=kind,
-            item=item,
-            name=item.name,
-            sku=item.sku or "",
-            quantity=item.quantity,
-            reorder_level=item.reorder_level,
-            expiry_date=item.expiry_date,
-        )
-        for kind, queryset in sections.items()
-        for item in queryset.iterator(chunk_size=2000)
-    ]
-    StockReportLine.objects.bulk_create(lines, batch_size=1000)
-    by_kind = {kind: [line for line in lines if line.kind == kind] for kind in sections}
-    report.text = render_to_string(
-        "inventory/stocklist.txt",
-        {
-            "report": report,
-            "today": today,
-            "horizon": horizon,
-            "low_stock": by_kind[StockReportLine.Kind.LOW_STOCK],
-            "expiring": by_kind[StockReportLine.Kind.EXPIRING],
-            "expired": by_kind[StockReportLine.Kind.EXPIRED],
-        },
-    )
-    report.save(update_fields=["text"])
-    # Written inside the transaction on purpose: if the file cannot be written the report row
-    # is rolled back too, so a stored report always has its file.
-    _write_atomically(path=Path(output_path or settings.STOCK_LIST_PATH), text=report.text)
-    return report

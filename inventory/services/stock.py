@@ -1,0 +1,82 @@
+"""The low-stock / expiry list (nightly, and on demand)."""
+
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import (
+    F,
+)
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from inventory.models import (
+    Item,
+    StockReport,
+    StockReportLine,
+)
+
+
+def _write_atomically(*, path: Path, text: str) -> None:
+    # A uniquely named temporary file + rename: readers never see half a list, and two
+    # concurrent writers cannot trip over each other's temporary file.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
+    ) as tmp:
+        tmp.write(text)
+    Path(tmp.name).replace(path)
+
+
+@transaction.atomic
+def stock_report_generate(
+    *, days: int = 7, output_path: str | Path | None = None, today: date | None = None
+) -> StockReport:
+    """Store a StockReport of low-stock, expiring (within `days`) and expired items and write
+    its text to `output_path` (default settings.STOCK_LIST_PATH)."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=days)
+    sections = {
+        StockReportLine.Kind.LOW_STOCK: Item.objects.filter(quantity__lte=F("reorder_level")),
+        StockReportLine.Kind.EXPIRING: Item.objects.filter(
+            expiry_date__gte=today, expiry_date__lte=horizon
+        ).order_by("expiry_date", "name", "id"),
+        StockReportLine.Kind.EXPIRED: Item.objects.filter(expiry_date__lt=today).order_by(
+            "expiry_date", "name", "id"
+        ),
+    }
+    report = StockReport.objects.create(days=days, as_of=today, text="")
+    lines = [
+        StockReportLine(
+            report=report,
+            kind=kind,
+            item=item,
+            name=item.name,
+            sku=item.sku or "",
+            quantity=item.quantity,
+            reorder_level=item.reorder_level,
+            expiry_date=item.expiry_date,
+        )
+        for kind, queryset in sections.items()
+        for item in queryset.iterator(chunk_size=2000)
+    ]
+    StockReportLine.objects.bulk_create(lines, batch_size=1000)
+    by_kind = {kind: [line for line in lines if line.kind == kind] for kind in sections}
+    report.text = render_to_string(
+        "inventory/stocklist.txt",
+        {
+            "report": report,
+            "today": today,
+            "horizon": horizon,
+            "low_stock": by_kind[StockReportLine.Kind.LOW_STOCK],
+            "expiring": by_kind[StockReportLine.Kind.EXPIRING],
+            "expired": by_kind[StockReportLine.Kind.EXPIRED],
+        },
+    )
+    report.save(update_fields=["text"])
+    # Written inside the transaction on purpose: if the file cannot be written the report row
+    # is rolled back too, so a stored report always has its file.
+    _write_atomically(path=Path(output_path or settings.STOCK_LIST_PATH), text=report.text)
+    return report
