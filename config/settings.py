@@ -3,6 +3,7 @@
 Every variable is documented in `.env.example`. Nothing secret has a default.
 """
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,7 +17,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # --- Core -------------------------------------------------------------------
 DEBUG = config("DEBUG", default=False, cast=bool)
 SECRET_KEY = config("SECRET_KEY", default="")
-if not SECRET_KEY:
+# Offline management commands that never sign anything may run without a key (Django itself
+# refuses to use an empty SECRET_KEY if anything asks for it); everything else refuses to start.
+_OFFLINE_COMMANDS = {"makemigrations", "collectstatic", "spectacular", "help"}
+_OFFLINE = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] in [
+    [c] for c in _OFFLINE_COMMANDS
+]
+if not SECRET_KEY and not _OFFLINE:
     if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off. "

@@ -106,3 +106,31 @@ def test_debug_mode_starts_with_a_generated_key():
     )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) >= 50
+
+
+def test_offline_commands_run_without_a_secret_key():
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    served = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert served.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in served.stderr
