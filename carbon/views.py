@@ -69,14 +69,6 @@ class IsStaffOrReadOnly(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or bool(request.user.is_staff)
 
 
-def _list_validation_errors(view):
-    """Pagination and ordering raise 400s outside django-filter; document them."""
-    view = extend_validation_errors(["invalid"], field_name="page_size", methods=["get"])(view)
-    return extend_validation_errors(["invalid"], field_name="ordering", methods=["get"])(view)
-
-
-@_list_validation_errors
-@extend_validation_errors(["null_characters_not_allowed"], field_name=None, methods=["get"])
 @extend_schema_view(
     destroy=extend_schema(responses={204: None, 409: UsageTypeInUseResponseSerializer})
 )
@@ -131,7 +123,6 @@ class UsageListMixin:
     ]
 
 
-@_list_validation_errors
 @extend_validation_errors(["not_found", "invalid"], field_name="ids", actions=["bulk_delete"])
 class UsageViewSet(
     UsageListMixin,
@@ -192,7 +183,6 @@ class UsageViewSet(
         return Response(BulkDeleteResultSerializer({"deleted": deleted}).data)
 
 
-@_list_validation_errors
 class UserUsageListView(UsageListMixin, generics.ListAPIView):
     """One member's usages (yourself, or anyone for staff), with the /usages/ filters."""
 

@@ -99,10 +99,7 @@ class IsStaff(permissions.BasePermission):
         return bool(request.user and request.user.is_staff)
 
 
-@extend_validation_errors(["invalid"], field_name="page_size", methods=["get"])
-@extend_validation_errors(["invalid"], field_name="ordering", methods=["get"])
 @extend_validation_errors(["not_found", "invalid"], field_name="ids", actions=["bulk_delete"])
-@extend_validation_errors(["null_characters_not_allowed"], field_name=None, methods=["get"])
 class UserViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -6,7 +6,14 @@ Periodic tasks) is where the ingestion intervals are edited.
 
 from django.contrib import admin
 
-from randomdata.models import USER_DATA_FIELDS, Address, CreditCard, IngestionRun, RandomUser
+from randomdata.models import (
+    ADDRESS_DATA_FIELDS,
+    USER_DATA_FIELDS,
+    Address,
+    CreditCard,
+    IngestionRun,
+    RandomUser,
+)
 
 
 class AssignedFilter(admin.SimpleListFilter):
@@ -37,25 +44,7 @@ def masked(card: CreditCard) -> str:
     return card.masked_number
 
 
-ADDRESS_READONLY = [
-    "uid",
-    "upstream_id",
-    "street_address",
-    "secondary_address",
-    "building_number",
-    "street_name",
-    "city",
-    "state",
-    "state_abbr",
-    "zip_code",
-    "country",
-    "country_code",
-    "latitude",
-    "longitude",
-    "time_zone",
-    "full_address",
-    "link_method",
-]
+ADDRESS_READONLY = ["uid", *ADDRESS_DATA_FIELDS, "link_method"]
 
 
 class AddressInline(ViewOnlyMixin, admin.TabularInline):

@@ -163,3 +163,23 @@ def peer_enable(*, name: str) -> int:
     return SyncDelivery.objects.filter(peer=name, status=SyncDelivery.Status.DISABLED).update(
         status=SyncDelivery.Status.PENDING, next_attempt_at=None
     )
+
+
+def deliveries_retry_now(*, peer: str | None = None) -> dict[str, int]:
+    """Make failed and waiting deliveries due, and attempt each now (in this process).
+
+    Returns how many ended in each status; deliveries another worker holds are skipped."""
+    qs = SyncDelivery.objects.filter(
+        status__in=[SyncDelivery.Status.PENDING, SyncDelivery.Status.FAILED]
+    )
+    if peer:
+        qs = qs.filter(peer=peer)
+    ids = sorted(qs.values_list("pk", flat=True))
+    deliveries_reset(ids=ids)
+    counts = dict.fromkeys(SyncDelivery.Status.values, 0)
+    for delivery_id in ids:
+        delivery = delivery_attempt(delivery_id=delivery_id)
+        if delivery is not None:
+            counts[delivery.status] += 1
+    counts["retried"] = len(ids)
+    return counts

@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from members.models import SyncDelivery
-from members.sync.delivery import deliveries_reset, delivery_attempt
+from members.sync.delivery import deliveries_retry_now
 
 
 class Command(BaseCommand):
@@ -14,20 +13,9 @@ class Command(BaseCommand):
         parser.add_argument("--peer", help="Only deliveries to this peer.")
 
     def handle(self, *args, **options):
-        qs = SyncDelivery.objects.filter(
-            status__in=[SyncDelivery.Status.PENDING, SyncDelivery.Status.FAILED]
-        )
-        if options["peer"]:
-            qs = qs.filter(peer=options["peer"])
-        ids = sorted(qs.values_list("pk", flat=True))
-        deliveries_reset(ids=ids)
-        counts = dict.fromkeys(SyncDelivery.Status.values, 0)
-        for delivery_id in ids:
-            delivery = delivery_attempt(delivery_id=delivery_id)
-            if delivery is not None:
-                counts[delivery.status] += 1
+        counts = deliveries_retry_now(peer=options["peer"])
         self.stdout.write(
-            f"{len(ids)} deliveries retried: {counts['delivered']} delivered, "
+            f"{counts['retried']} deliveries retried: {counts['delivered']} delivered, "
             f"{counts['pending']} still failing (rescheduled), {counts['failed']} given up, "
             f"{counts['disabled']} to disabled peers"
         )
