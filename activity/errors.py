@@ -12,6 +12,8 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from core.parsers import InvalidText
+
 
 class SlackError(exceptions.APIException):
     """A failure with a Slack-style error code; `extra` adds fields to the body."""
@@ -38,6 +40,7 @@ _ERROR_CODES: list[tuple[type[exceptions.APIException], str]] = [
     (exceptions.MethodNotAllowed, "method_not_allowed"),
     (exceptions.NotAcceptable, "not_acceptable"),
     (exceptions.NotFound, "not_found"),
+    (InvalidText, "invalid_text"),
     (exceptions.ValidationError, "invalid_arguments"),
 ]
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -32,6 +32,7 @@ from activity.serializers import (
     time_format_parse,
 )
 from activity.timefmt import TIME_FORMAT_CHOICES
+from core.parsers import JSONParser
 
 USERS_LIST_DEFAULT_LIMIT = 200
 
@@ -165,10 +166,10 @@ class UsersListView(SlackStyleAPIView):
 
     parser_classes = [JSONParser, FormParser]
 
-    def _list(self, limit_raw, cursor_raw) -> Response:
+    def _list(self, request, limit_raw, cursor_raw) -> Response:
         limit = limit_parse(limit_raw, default=USERS_LIST_DEFAULT_LIMIT)
         after = cursor_parse(cursor_raw)
-        page = selectors.member_directory(limit=limit, after=after)
+        page = selectors.member_directory(viewer=request.user, limit=limit, after=after)
         return Response(
             {
                 "ok": True,
@@ -185,7 +186,9 @@ class UsersListView(SlackStyleAPIView):
         responses={200: UsersListSerializer, **_COMMON_ERRORS},
     )
     def get(self, request):
-        return self._list(request.query_params.get("limit"), request.query_params.get("cursor"))
+        return self._list(
+            request, request.query_params.get("limit"), request.query_params.get("cursor")
+        )
 
     @envelope_schema(
         operation_id="users_list_post",
@@ -203,5 +206,7 @@ class UsersListView(SlackStyleAPIView):
             raise SlackError("invalid_arguments", "The body must be a JSON object or a form.")
         params = request.query_params
         return self._list(
-            data.get("limit", params.get("limit")), data.get("cursor", params.get("cursor"))
+            request,
+            data.get("limit", params.get("limit")),
+            data.get("cursor", params.get("cursor")),
         )

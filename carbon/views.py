@@ -15,7 +15,6 @@ from rest_framework import exceptions, generics, mixins, permissions, renderers,
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
@@ -33,6 +32,7 @@ from carbon.serializers import (
     UsageSerializer,
     UsageTypeSerializer,
 )
+from core.parsers import JSONParser
 
 USAGE_ORDERING = ["usage_at", "amount", "co2e_kg", "created_at"]
 
