@@ -148,9 +148,13 @@ def _zone_facts(tz_name: str, now: dt.datetime) -> tuple[str, int]:
 
 
 def member_directory(
-    *, limit: int, after: str | None = None, now: dt.datetime | None = None
+    *, viewer: User, limit: int, after: str | None = None, now: dt.datetime | None = None
 ) -> MemberPage:
-    """Members in the shape of Slack's `users.list`, one keyset page. One query."""
+    """Members in the shape of Slack's `users.list`, one keyset page. One query.
+
+    Email addresses are personal: staff see everyone's, a member only their own (as Slack
+    shows `profile.email` only to tokens with the `users:read.email` scope).
+    """
     now = now or timezone.now()
     rows, has_more = _member_rows(
         limit=limit,
@@ -174,8 +178,10 @@ def member_directory(
                 "deleted": False,  # inactive accounts are not listed at all
                 "is_admin": is_superuser,
                 "updated": int(date_joined.timestamp()),
-                "profile": {"real_name": real_name, "display_name": username, "email": email},
+                "profile": {"real_name": real_name, "display_name": username},
             }
         )
+        if viewer.is_staff or member_id == viewer.pk:
+            members[-1]["profile"]["email"] = email
     next_cursor = cursor_encode(last_id=rows[-1][0]) if has_more else ""
     return MemberPage(members=members, next_cursor=next_cursor)

@@ -136,7 +136,11 @@ class UsersNotFoundSerializer(SlackErrorSerializer):
 class SlackProfileSerializer(serializers.Serializer):
     real_name = serializers.CharField(allow_blank=True)
     display_name = serializers.CharField()
-    email = serializers.CharField(allow_blank=True)
+    email = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        help_text="Only for staff callers, and in the caller's own entry.",
+    )
 
 
 class SlackUserSerializer(serializers.Serializer):
