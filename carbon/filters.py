@@ -7,7 +7,7 @@ import django_filters
 from django import forms
 from django.utils.dateparse import parse_datetime
 
-from carbon.models import Usage
+from carbon.models import Usage, validate_usage_at, validate_usage_at_before
 
 MAX_ID = 2**63 - 1
 # An unencoded `+01:00` in a query string arrives as ` 01:00`; put the plus back.
@@ -68,12 +68,14 @@ class UsageFilter(django_filters.FilterSet):
     usage_at_after = AwareDateTimeFilter(
         field_name="usage_at",
         lookup_expr="gte",
-        label="Usages at or after this ISO 8601 date-time (with offset).",
+        validators=[validate_usage_at],
+        label="Usages at or after this ISO 8601 date-time (with offset), from 1900.",
     )
     usage_at_before = AwareDateTimeFilter(
         field_name="usage_at",
         lookup_expr="lt",
-        label="Usages before this ISO 8601 date-time (with offset), exclusive.",
+        validators=[validate_usage_at_before],
+        label="Usages before this ISO 8601 date-time (with offset), exclusive; up to 2200.",
     )
     usage_type = IdFilter(field_name="usage_type_id", label="Usage type id.")
     user = django_filters.CharFilter(

@@ -1,8 +1,35 @@
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+
+from core.validators import validate_single_line
+
+# Usages are dated from 1900 up to (not including) 2200. Outside that a date is a typo, and
+# year 1 or 9999 overflow once a summary cuts them in a time zone.
+USAGE_AT_MIN = datetime(1900, 1, 1, tzinfo=UTC)
+USAGE_AT_MAX = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def validate_usage_at(value: datetime) -> None:
+    """A usage date-time from 1900 up to 2200 (exclusive), compared in UTC."""
+    if value.tzinfo is not None and not USAGE_AT_MIN <= value < USAGE_AT_MAX:
+        raise ValidationError(
+            "Must be from 1900-01-01T00:00:00Z up to 2200-01-01T00:00:00Z (exclusive).",
+            code="out_of_range",
+        )
+
+
+def validate_usage_at_before(value: datetime) -> None:
+    """An exclusive end of a range of usages: after 1900, up to 2200 (inclusive)."""
+    if value.tzinfo is not None and not USAGE_AT_MIN < value <= USAGE_AT_MAX:
+        raise ValidationError(
+            "Must be after 1900-01-01T00:00:00Z and at most 2200-01-01T00:00:00Z.",
+            code="out_of_range",
+        )
 
 
 class Scope(models.IntegerChoices):
@@ -16,8 +43,12 @@ class Scope(models.IntegerChoices):
 class UsageType(models.Model):
     """Something a member uses (electricity in kWh, water in kg, ...) and its emission factor."""
 
-    name = models.CharField(max_length=100)
-    unit = models.CharField(max_length=20, help_text="Unit of a usage's amount, e.g. kwh, l, m3.")
+    name = models.CharField(max_length=100, validators=[validate_single_line])
+    unit = models.CharField(
+        max_length=20,
+        validators=[validate_single_line],
+        help_text="Unit of a usage's amount, e.g. kwh, l, m3.",
+    )
     factor = models.DecimalField(
         max_digits=12, decimal_places=6, help_text="Emission factor in kg CO2e per unit (> 0)."
     )
@@ -44,7 +75,10 @@ class Usage(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="usages"
     )
     usage_type = models.ForeignKey(UsageType, on_delete=models.PROTECT, related_name="usages")
-    usage_at = models.DateTimeField(help_text="When the usage happened (set by the client).")
+    usage_at = models.DateTimeField(
+        validators=[validate_usage_at],
+        help_text="When the usage happened (set by the client), from 1900 up to 2200.",
+    )
     amount = models.DecimalField(max_digits=14, decimal_places=4)
     factor = models.DecimalField(
         max_digits=12, decimal_places=6, help_text="The type's factor when this was written."
@@ -66,6 +100,10 @@ class Usage(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="carbon_usage_amount_gt_0"),
             models.CheckConstraint(condition=Q(factor__gt=0), name="carbon_usage_factor_gt_0"),
+            models.CheckConstraint(
+                condition=Q(usage_at__gte=USAGE_AT_MIN, usage_at__lt=USAGE_AT_MAX),
+                name="carbon_usage_at_in_range",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,13 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from carbon.filters import MAX_ID, SPACE_OFFSET_RE
-from carbon.models import Usage, UsageType
+from carbon.models import (
+    USAGE_AT_MIN,
+    Usage,
+    UsageType,
+    validate_usage_at,
+    validate_usage_at_before,
+)
 from carbon.selectors import GROUP_BY_CHOICES
 from members.models import User
 from members.serializers import FlatListField
@@ -57,7 +63,10 @@ class UsageSerializer(serializers.ModelSerializer):
     usage_type = serializers.PrimaryKeyRelatedField(queryset=UsageType.objects.all())
     usage_type_name = serializers.CharField(source="usage_type.name", read_only=True)
     unit = serializers.CharField(source="usage_type.unit", read_only=True)
-    usage_at = AwareDateTimeField(help_text="When the usage happened (ISO 8601 with offset).")
+    usage_at = AwareDateTimeField(
+        validators=[validate_usage_at],
+        help_text="When the usage happened (ISO 8601 with offset), from 1900 up to 2200.",
+    )
     amount = serializers.DecimalField(
         max_digits=14, decimal_places=4, min_value=Decimal("0.0001"), help_text="> 0, in `unit`."
     )
@@ -104,9 +113,15 @@ class BulkDeleteResultSerializer(serializers.Serializer):
 class SummaryQuerySerializer(serializers.Serializer):
     group_by = serializers.ChoiceField(choices=GROUP_BY_CHOICES, default="month")
     usage_at_after = AwareDateTimeField(
-        required=False, help_text="Start (inclusive). Default: one year before the end."
+        required=False,
+        validators=[validate_usage_at],
+        help_text="Start (inclusive), from 1900. Default: one year before the end.",
     )
-    usage_at_before = AwareDateTimeField(required=False, help_text="End (exclusive). Default: now.")
+    usage_at_before = AwareDateTimeField(
+        required=False,
+        validators=[validate_usage_at_before],
+        help_text="End (exclusive), before 2200. Default: now.",
+    )
     tz = serializers.CharField(
         required=False,
         max_length=64,
@@ -120,7 +135,7 @@ class SummaryQuerySerializer(serializers.Serializer):
 
     def validate(self, attrs):
         before = attrs.get("usage_at_before") or timezone.now()
-        after = attrs.get("usage_at_after") or before - SUMMARY_DEFAULT_RANGE
+        after = attrs.get("usage_at_after") or max(before - SUMMARY_DEFAULT_RANGE, USAGE_AT_MIN)
         if after >= before:
             raise serializers.ValidationError(
                 {"usage_at_before": "Must be later than usage_at_after."}, code="range_empty"

@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from core.validators import validate_single_line
 from inventory.phones import validate_e164
 
 
@@ -13,7 +14,7 @@ def reorder_level_default() -> int:
 
 
 class Item(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(blank=True)
     price = models.DecimalField(
         max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
@@ -22,7 +23,9 @@ class Item(models.Model):
     reorder_level = models.PositiveIntegerField(default=reorder_level_default)
     expiry_date = models.DateField(null=True, blank=True)
     # NULL, not "", for items without one: the unique index then ignores them.
-    sku = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    sku = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, validators=[validate_single_line]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -43,8 +46,10 @@ class Item(models.Model):
 
 
 class Customer(models.Model):
-    name = models.CharField(max_length=200)
-    phone = models.CharField(max_length=20, validators=[validate_e164], help_text="E.164")
+    name = models.CharField(max_length=200, validators=[validate_single_line])
+    phone = models.CharField(
+        max_length=20, validators=[validate_single_line, validate_e164], help_text="E.164"
+    )
     address = models.TextField()
     email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import serializers
 
+from core.validators import validate_single_line
 from inventory.models import Customer, Invoice, InvoiceLine, Item, StockReport, StockReportLine
 from inventory.phones import phone_normalize
 
@@ -35,7 +36,9 @@ class ItemSerializer(serializers.ModelSerializer):
 
 class CustomerSerializer(serializers.ModelSerializer):
     phone = serializers.CharField(
-        max_length=40, help_text="Any common format; stored and returned as E.164."
+        max_length=40,
+        validators=[validate_single_line],
+        help_text="Any common format; stored and returned as E.164.",
     )
 
     class Meta:
