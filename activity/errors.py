@@ -9,24 +9,21 @@ import math
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 
+from core.exceptions import ApplicationError, api_exception_from
 from core.parsers import InvalidText
 
 
-class SlackError(exceptions.APIException):
+class SlackError(ApplicationError):
     """A failure with a Slack-style error code; `extra` adds fields to the body."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
 
     def __init__(
         self, error: str, detail: str, *, status_code: int = 400, extra: dict | None = None
     ):
-        super().__init__(detail=detail, code=error)
-        self.error = error
+        super().__init__(detail, code=error, extra=extra)
         self.status_code = status_code
-        self.extra = extra or {}
 
 
 # Slack's own codes where Slack has one (https://docs.slack.dev/reference/methods/users.list).
@@ -54,7 +51,11 @@ def _detail_text(detail) -> str:
 
 
 def envelope_exception_handler(exc, context):
-    """DRF exception handler producing the envelope; anything else is left to crash (a bug)."""
+    """DRF exception handler producing the envelope; anything else is left to crash (a bug).
+
+    Domain errors (core.exceptions, SlackError among them) keep their own code as `error`."""
+    domain = exc if isinstance(exc, ApplicationError) else None
+    exc = api_exception_from(exc)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -65,8 +66,8 @@ def envelope_exception_handler(exc, context):
         exc = exceptions.ParseError(f"Request refused: {exc}")
     if not isinstance(exc, exceptions.APIException):
         return None
-    if isinstance(exc, SlackError):
-        error, extra = exc.error, exc.extra
+    if domain is not None:
+        error, extra = domain.code, domain.extra
     else:
         error = next(
             (code for cls, code in _ERROR_CODES if isinstance(exc, cls)), "invalid_request"
@@ -77,7 +78,8 @@ def envelope_exception_handler(exc, context):
         headers["WWW-Authenticate"] = exc.auth_header
     if getattr(exc, "wait", None) is not None:
         headers["Retry-After"] = str(max(1, math.ceil(exc.wait)))
-    body = {"ok": False, "error": error, "detail": _detail_text(exc.detail), **extra}
+    detail = domain.detail if domain is not None and not domain.errors else exc.detail
+    body = {"ok": False, "error": error, "detail": _detail_text(detail), **extra}
     return Response(body, status=exc.status_code, headers=headers)
 
 

@@ -10,6 +10,8 @@ from drf_standardized_errors import handler as drf_errors
 from rest_framework import filters, pagination
 from rest_framework.exceptions import NotFound, ParseError, ValidationError
 
+from core.exceptions import api_exception_from
+
 
 class PageNumberPagination(pagination.PageNumberPagination):
     """`page` + `page_size` (default 20, max 1000). Asking for more than the max is a 400."""
@@ -91,9 +93,11 @@ class SearchFilter(filters.SearchFilter):
 
 
 class ExceptionHandler(drf_errors.ExceptionHandler):
-    """drf-standardized-errors, plus Django's request-parsing refusals as 400 (not 500)."""
+    """drf-standardized-errors, plus the domain errors (core.exceptions) and Django's
+    ValidationError mapped once, and Django's request-parsing refusals as 400 (not 500)."""
 
     def convert_known_exceptions(self, exc: Exception) -> Exception:
+        exc = api_exception_from(exc)
         if isinstance(exc, RecursionError):  # json.loads on a body nested thousands deep
             return ParseError("JSON parse error - nested too deeply.")
         if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
