@@ -10,6 +10,24 @@ class UsageTypeAdmin(admin.ModelAdmin):
     search_fields = ["name", "unit", "source"]
     list_filter = ["scope", "unit"]
 
+    def save_model(self, request, obj, form, change):
+        # The admin is a door like the API: the type is written by the carbon services.
+        fields = services.USAGE_TYPE_FIELDS & set(form.cleaned_data)
+        if change:
+            stored = UsageType.objects.get(pk=obj.pk)
+            data = {name: form.cleaned_data[name] for name in fields & set(form.changed_data)}
+            services.usage_type_update(usage_type=stored, data=data)
+        else:
+            saved = services.usage_type_create(**{name: form.cleaned_data[name] for name in fields})
+            obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.usage_type_delete(usage_type=obj)
+
+    def delete_queryset(self, request, queryset):
+        for usage_type in queryset:
+            services.usage_type_delete(usage_type=usage_type)
+
 
 @admin.register(Usage)
 class UsageAdmin(admin.ModelAdmin):
@@ -32,3 +50,11 @@ class UsageAdmin(admin.ModelAdmin):
                 user=obj.user, usage_type=obj.usage_type, usage_at=obj.usage_at, amount=obj.amount
             )
             obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.usage_delete(usage=obj)
+
+    def delete_queryset(self, request, queryset):
+        services.usages_bulk_delete(
+            queryset=queryset, ids=list(queryset.values_list("pk", flat=True))
+        )

@@ -8,8 +8,8 @@ from django import forms
 from django.utils.dateparse import parse_datetime
 
 from carbon.models import Usage, validate_usage_at, validate_usage_at_before
+from core.constants import MAX_DB_ID
 
-MAX_ID = 2**63 - 1
 # An unencoded `+01:00` in a query string arrives as ` 01:00`; put the plus back.
 SPACE_OFFSET_RE = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
 
@@ -60,7 +60,7 @@ class IdFilter(django_filters.NumberFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
+        kwargs.setdefault("max_value", MAX_DB_ID)
         super().__init__(*args, **kwargs)
 
 

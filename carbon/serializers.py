@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.utils import timezone
 from rest_framework import serializers
 
-from carbon.filters import MAX_ID, SPACE_OFFSET_RE
+from carbon.filters import SPACE_OFFSET_RE
 from carbon.models import (
     USAGE_AT_MIN,
     Usage,
@@ -13,8 +13,9 @@ from carbon.models import (
     validate_usage_at_before,
 )
 from carbon.selectors import GROUP_BY_CHOICES
+from core.constants import MAX_DB_ID
+from core.serializers import bulk_delete_serializer
 from members.models import User
-from members.serializers import FlatListField
 from members.validators import validate_time_zone
 
 # 5 years of 365 days plus two leap days.
@@ -97,17 +98,11 @@ class UsageSerializer(serializers.ModelSerializer):
         return fields
 
 
-class BulkDeleteSerializer(serializers.Serializer):
-    ids = FlatListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
-        min_length=1,
-        max_length=1000,
-        help_text="Usage ids to delete: all of them, or none if any is not yours.",
-    )
-
-
-class BulkDeleteResultSerializer(serializers.Serializer):
-    deleted = serializers.IntegerField()
+BulkDeleteSerializer = bulk_delete_serializer(
+    "UsageBulkDeleteSerializer",
+    child=serializers.IntegerField(min_value=1, max_value=MAX_DB_ID),
+    help_text="Usage ids to delete: all of them, or none if any is not yours.",
+)
 
 
 class SummaryQuerySerializer(serializers.Serializer):
@@ -128,7 +123,7 @@ class SummaryQuerySerializer(serializers.Serializer):
         validators=[validate_time_zone],
         help_text="IANA zone the periods are cut in. Default: the caller's own `tz`.",
     )
-    usage_type = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    usage_type = serializers.IntegerField(required=False, min_value=1, max_value=MAX_DB_ID)
     user = serializers.CharField(
         required=False, max_length=9, help_text="Member id (staff; others see only their own)."
     )

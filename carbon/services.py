@@ -4,19 +4,23 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
 from carbon.models import CO2E_QUANTUM, Usage, UsageType
+from core.exceptions import Conflict, InvalidInput
+from core.services import fields_check, model_update
 from members.models import User
 
 USAGE_TYPE_FIELDS = frozenset({"name", "unit", "factor", "scope", "source"})
 USAGE_UPDATABLE_FIELDS = frozenset({"usage_type", "usage_at", "amount", "user"})
+_DERIVED_FIELDS = frozenset({"factor", "co2e_kg"})  # set by the service, never by a caller
 
 
-class UsageTypeInUse(Exception):
+class UsageTypeInUse(Conflict):
     """A usage type with usages cannot be deleted (their history points at it)."""
+
+    default_code = "conflict"
 
 
 def co2e_compute(*, amount: Decimal, factor: Decimal) -> Decimal:
@@ -26,7 +30,7 @@ def co2e_compute(*, amount: Decimal, factor: Decimal) -> Decimal:
 
 def _check_aware(value: datetime) -> None:
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError({"usage_at": "A time zone offset is required."}, code="naive")
+        raise InvalidInput("A time zone offset is required.", code="naive", attr="usage_at")
 
 
 @transaction.atomic
@@ -51,23 +55,17 @@ def usage_create(
 @transaction.atomic
 def usage_update(*, usage: Usage, data: dict) -> Usage:
     """Change a usage. A new type brings its current factor; otherwise the frozen one stays."""
-    unknown = set(data) - USAGE_UPDATABLE_FIELDS
-    if unknown:
-        raise ValueError(f"Not updatable here: {', '.join(sorted(unknown))}")
+    fields_check(data=data, fields=USAGE_UPDATABLE_FIELDS)
     if "usage_at" in data:
         _check_aware(data["usage_at"])
-    changed = [name for name, value in data.items() if getattr(usage, name) != value]
-    for name in changed:
-        setattr(usage, name, data[name])
-    if "usage_type" in changed:
-        usage.factor = usage.usage_type.factor
-        changed.append("factor")
-    if {"usage_type", "amount"} & set(changed):
-        usage.co2e_kg = co2e_compute(amount=usage.amount, factor=usage.factor)
-        changed.append("co2e_kg")
-    if changed:
-        usage.full_clean()
-        usage.save(update_fields=[*changed, "updated_at"])
+    updates = dict(data)
+    if "usage_type" in data and data["usage_type"] != usage.usage_type:
+        updates["factor"] = data["usage_type"].factor
+    if {"factor", "amount"} & set(updates):
+        updates["co2e_kg"] = co2e_compute(
+            amount=updates.get("amount", usage.amount), factor=updates.get("factor", usage.factor)
+        )
+    model_update(instance=usage, fields=[*USAGE_UPDATABLE_FIELDS, *_DERIVED_FIELDS], data=updates)
     return usage
 
 
@@ -80,16 +78,17 @@ def usage_delete(*, usage: Usage) -> None:
 def usages_bulk_delete(*, queryset, ids: Sequence[int]) -> int:
     """Delete all of `ids` from `queryset` (the caller's scope) or nothing at all.
 
-    Raises ValidationError naming the ids that are not in the scope.
+    Raises InvalidInput naming the ids that are not in the scope.
     """
     wanted = set(ids)
     # Lock the rows so a concurrent request cannot delete them between check and delete.
     found = set(queryset.filter(pk__in=wanted).select_for_update().values_list("pk", flat=True))
     missing = sorted(wanted - found)
     if missing:
-        raise ValidationError(
-            {"ids": f"Not found: {', '.join(map(str, missing))}. Nothing was deleted."},
+        raise InvalidInput(
+            f"Not found: {', '.join(map(str, missing))}. Nothing was deleted.",
             code="not_found",
+            attr="ids",
         )
     Usage.objects.filter(pk__in=found).delete()
     return len(found)
@@ -133,15 +132,7 @@ def usage_type_create(
 @transaction.atomic
 def usage_type_update(*, usage_type: UsageType, data: dict) -> UsageType:
     """Change a type. Existing usages keep the factor they were written with."""
-    unknown = set(data) - USAGE_TYPE_FIELDS
-    if unknown:
-        raise ValueError(f"Not updatable here: {', '.join(sorted(unknown))}")
-    changed = [name for name, value in data.items() if getattr(usage_type, name) != value]
-    for name in changed:
-        setattr(usage_type, name, data[name])
-    if changed:
-        usage_type.full_clean()
-        usage_type.save(update_fields=changed)
+    model_update(instance=usage_type, fields=USAGE_TYPE_FIELDS, data=data)
     return usage_type
 
 

@@ -1,17 +1,14 @@
-from contextlib import contextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
-from rest_framework import exceptions, generics, mixins, permissions, renderers, serializers, status
+from rest_framework import exceptions, generics, mixins, permissions, renderers
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.negotiation import BaseContentNegotiation
@@ -25,7 +22,6 @@ from carbon.chart import chart_context, summary_svg
 from carbon.filters import UsageFilter
 from carbon.models import Usage
 from carbon.serializers import (
-    BulkDeleteResultSerializer,
     BulkDeleteSerializer,
     SummaryQuerySerializer,
     SummarySerializer,
@@ -33,44 +29,14 @@ from carbon.serializers import (
     UsageTypeSerializer,
 )
 from core.parsers import JSONParser
+from core.permissions import IsStaffOrReadOnly
+from core.serializers import BulkDeleteResultSerializer, ConflictErrorResponseSerializer
 
 USAGE_ORDERING = ["usage_at", "amount", "co2e_kg", "created_at"]
 
 
-@contextmanager
-def _domain_errors_as_400():
-    """Service-level django ValidationErrors become DRF 400s naming the field."""
-    try:
-        yield
-    except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        raise exceptions.ValidationError(detail) from None
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The resource is in use."
-    default_code = "conflict"
-
-
-class UsageTypeInUseErrorSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=[("conflict", "conflict")])
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-
-class UsageTypeInUseResponseSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = UsageTypeInUseErrorSerializer(many=True)
-
-
-class IsStaffOrReadOnly(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or bool(request.user.is_staff)
-
-
 @extend_schema_view(
-    destroy=extend_schema(responses={204: None, 409: UsageTypeInUseResponseSerializer})
+    destroy=extend_schema(responses={204: None, 409: ConflictErrorResponseSerializer})
 )
 class UsageTypeViewSet(
     mixins.ListModelMixin,
@@ -93,20 +59,13 @@ class UsageTypeViewSet(
         return selectors.usage_type_list()
 
     def perform_create(self, serializer):
-        with _domain_errors_as_400():
-            serializer.instance = services.usage_type_create(**serializer.validated_data)
+        serializer.instance = services.usage_type_create(**serializer.validated_data)
 
     def perform_update(self, serializer):
-        with _domain_errors_as_400():
-            services.usage_type_update(
-                usage_type=serializer.instance, data=serializer.validated_data
-            )
+        services.usage_type_update(usage_type=serializer.instance, data=serializer.validated_data)
 
     def perform_destroy(self, instance):
-        try:
-            services.usage_type_delete(usage_type=instance)
-        except services.UsageTypeInUse as exc:
-            raise Conflict(str(exc)) from None
+        services.usage_type_delete(usage_type=instance)
 
 
 class UsageListMixin:
@@ -145,20 +104,18 @@ class UsageViewSet(
     def perform_create(self, serializer):
         data = serializer.validated_data
         owner = data.get("user") if self.request.user.is_staff else None
-        with _domain_errors_as_400():
-            serializer.instance = services.usage_create(
-                user=owner or self.request.user,
-                usage_type=data["usage_type"],
-                usage_at=data["usage_at"],
-                amount=data["amount"],
-            )
+        serializer.instance = services.usage_create(
+            user=owner or self.request.user,
+            usage_type=data["usage_type"],
+            usage_at=data["usage_at"],
+            amount=data["amount"],
+        )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         if not self.request.user.is_staff:
             data.pop("user", None)
-        with _domain_errors_as_400():
-            services.usage_update(usage=serializer.instance, data=data)
+        services.usage_update(usage=serializer.instance, data=data)
 
     def perform_destroy(self, instance):
         services.usage_delete(usage=instance)
@@ -176,10 +133,9 @@ class UsageViewSet(
         """Delete several of your usages at once: all of them or, if any id is not yours, none."""
         serializer = BulkDeleteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with _domain_errors_as_400():
-            deleted = services.usages_bulk_delete(
-                queryset=self.get_queryset(), ids=serializer.validated_data["ids"]
-            )
+        deleted = services.usages_bulk_delete(
+            queryset=self.get_queryset(), ids=serializer.validated_data["ids"]
+        )
         return Response(BulkDeleteResultSerializer({"deleted": deleted}).data)
 
 

@@ -1,0 +1,66 @@
+"""The carbon admin is a door onto the carbon services, like the API."""
+
+from decimal import Decimal
+
+import pytest
+
+from carbon.models import Usage, UsageType
+from tests.carbon.factories import UsageFactory, UsageTypeFactory
+
+
+@pytest.fixture
+def superuser_client(client, django_user_model, db):
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw-9c1f-x7")
+    client.force_login(admin)
+    return client
+
+
+def test_a_usage_type_added_in_the_admin_is_validated_like_the_api(superuser_client):
+    response = superuser_client.post(
+        "/admin/carbon/usagetype/add/",
+        {"name": "Diesel\nEXPIRED", "unit": "l", "factor": "2.68", "source": ""},
+    )
+
+    assert response.status_code == 200  # the form again, with the error
+    assert "control characters" in response.content.decode()
+    assert not UsageType.objects.filter(unit="l", factor=Decimal("2.68")).exists()
+
+
+def test_a_factor_changed_in_the_admin_leaves_saved_usages_as_they_were(superuser_client):
+    usage_type = UsageTypeFactory(name="diesel", unit="l", factor=Decimal("2.5"))
+    usage = UsageFactory(usage_type=usage_type, amount=Decimal("10"))
+
+    response = superuser_client.post(
+        f"/admin/carbon/usagetype/{usage_type.pk}/change/",
+        {"name": "diesel", "unit": "l", "factor": "3.0", "source": "DEFRA 2024"},
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    usage_type.refresh_from_db()
+    assert (usage_type.factor, usage_type.source) == (Decimal("3.0"), "DEFRA 2024")
+    usage.refresh_from_db()
+    assert (usage.factor, usage.co2e_kg) == (Decimal("2.5"), Decimal("25"))
+
+
+def test_a_usage_type_in_use_cannot_be_deleted_in_the_admin(superuser_client):
+    usage = UsageFactory()
+
+    response = superuser_client.post(
+        f"/admin/carbon/usagetype/{usage.usage_type_id}/delete/", {"post": "yes"}
+    )
+
+    assert response.status_code == 200
+    assert "Cannot delete" in response.content.decode()
+    assert UsageType.objects.filter(pk=usage.usage_type_id).exists()
+
+
+def test_usages_deleted_in_bulk_in_the_admin_are_gone(superuser_client):
+    usages = UsageFactory.create_batch(3)
+
+    response = superuser_client.post(
+        "/admin/carbon/usage/",
+        {"action": "delete_selected", "_selected_action": [u.pk for u in usages], "post": "yes"},
+    )
+
+    assert response.status_code == 302
+    assert not Usage.objects.filter(pk__in=[u.pk for u in usages]).exists()
