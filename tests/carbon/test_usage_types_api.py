@@ -63,6 +63,7 @@ def test_type_validation(staff_client, change, field):
 def test_unused_type_can_be_deleted(staff_client):
     usage_type = UsageTypeFactory()
     assert staff_client.delete(f"{TYPES}{usage_type.pk}/").status_code == 204
+    assert not UsageType.objects.filter(pk=usage_type.pk).exists()
 
 
 def test_type_in_use_cannot_be_deleted(staff_client, user):

@@ -1,3 +1,0 @@
-"""Settings of the carbon app, from the environment (document each in .env.example)."""
-
-from decouple import config  # noqa: F401
