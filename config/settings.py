@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "drf_standardized_errors",
     "django_celery_beat",
     # Project apps, in dependency order (seed_demo runs their demo data in this order).
+    "core",
     "members",
     "activity",
     "carbon",
@@ -138,7 +139,19 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 # --- Cache (throttling counters) -------------------------------------------
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits must hold across every server process (gunicorn workers, several hosts), so the
+# cache is shared: by default a table in the database (created by core's first migration; no
+# set-up), or Redis when REDIS_CACHE_URL is set (faster; recommended for busy sites).
+# MAX_ENTRIES: Django's default of 300 would cull live counters (and with them lock-outs) on a
+# site with a few hundred clients a minute; culling counts the table on every write, so not
+# unbounded either.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
 if config("REDIS_CACHE_URL", default=""):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

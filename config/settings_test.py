@@ -14,3 +14,16 @@ CELERY_TASK_ALWAYS_EAGER = True
 SECURE_SSL_REDIRECT = False
 # Nothing listens on port 9: code that probes the upstream (seed_demo) fails fast, offline.
 RANDOM_DATA_API_URL = "http://127.0.0.1:9/api/v2"
+# The throttles write their counters on every API request; in the database cache those writes
+# would be counted by the pinned query counts (django_assert_num_queries), so the suite's
+# default cache stays in memory. The database cache stays configured under its own alias: core's
+# migration makes its table in the test database, and the login-limit tests run against it as
+# well (tests/members/test_login_limits.py). Real server processes started by tests use the
+# production default (the database cache).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+    },
+}
