@@ -158,6 +158,20 @@ if config("REDIS_CACHE_URL", default=""):
         "LOCATION": config("REDIS_CACHE_URL"),
     }
 
+# --- Client addresses and login limits -------------------------------------
+# How many proxies in front of us append to X-Forwarded-For (0: none, the header is ignored and
+# the socket's peer is the client). Every limit keyed on an address reads it (core.clients).
+NUM_PROXIES = config("NUM_PROXIES", default=0, cast=int)
+if NUM_PROXIES < 0:
+    raise ImproperlyConfigured("NUM_PROXIES must be 0 or more.")
+# members.login_limits, for the API login and the admin login alike: attempts per address, and
+# a growing lock-out per username (threshold failures, then lock, doubled per further failure).
+LOGIN_ADDRESS_RATE = config("THROTTLE_LOGIN", default="5/min")
+LOGIN_LOCKOUT_THRESHOLD = config("LOGIN_LOCKOUT_THRESHOLD", default=5, cast=int)
+LOGIN_LOCKOUT_SECONDS = config("LOGIN_LOCKOUT_SECONDS", default=60, cast=int)
+LOGIN_LOCKOUT_MAX_SECONDS = config("LOGIN_LOCKOUT_MAX_SECONDS", default=900, cast=int)
+LOGIN_LOCKOUT_RESET_SECONDS = config("LOGIN_LOCKOUT_RESET_SECONDS", default=3600, cast=int)
+
 # --- Django REST framework --------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -172,17 +186,21 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "config.api.PageNumberPagination",
     "PAGE_SIZE": 20,
+    # Keyed on core.clients.client_address; counters in the shared default cache.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "config.throttling.AnonRateThrottle",
+        "config.throttling.UserRateThrottle",
+        "config.throttling.ScopedRateThrottle",
     ],
+    # Logins are limited by members.login_limits (LOGIN_* above), for the API and the admin.
     "DEFAULT_THROTTLE_RATES": {
         "anon": config("THROTTLE_ANON", default="120/min"),
         "user": config("THROTTLE_USER", default="2000/min"),
-        "login": config("THROTTLE_LOGIN", default="5/min"),
         "register": config("THROTTLE_REGISTER", default="20/hour"),
         "sync": config("THROTTLE_SYNC", default="600/min"),
     },
+    # Proxies in front of us that append to X-Forwarded-For; 0: the header is ignored.
+    "NUM_PROXIES": NUM_PROXIES,
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -7,8 +7,10 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from config import health
+from members import admin_site as members_admin_site
 
 urlpatterns = [
+    path("admin/login/", members_admin_site.login, name="admin-login"),  # 429 when limited
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("healthz", health.healthz, name="healthz"),

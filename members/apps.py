@@ -7,4 +7,10 @@ class MembersConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self) -> None:
+        from django.contrib import admin
+
         from members import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        from members.admin_site import LoginLimitedAuthenticationForm
+
+        # The admin login checks passwords within the same limits as the API login.
+        admin.site.login_form = LoginLimitedAuthenticationForm

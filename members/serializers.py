@@ -1,7 +1,7 @@
-from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from rest_framework import serializers
 
+from members import login_limits
 from members.fields import TimeZoneField
 from members.models import DEFAULT_TIME_ZONE, User
 
@@ -42,7 +42,8 @@ class LoginSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs):
-        user = authenticate(
+        # Raises Throttled (429) when the address or the username is over its login limit.
+        user = login_limits.login_authenticate(
             request=self.context.get("request"),
             username=attrs["username"],
             password=attrs["password"],

@@ -8,7 +8,6 @@ from rest_framework import exceptions, generics, mixins, permissions, status
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
@@ -35,8 +34,7 @@ class RegisterView(APIView):
     """Create an account and get an API token for it."""
 
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "register"
+    throttle_scope = "register"  # per client address (the default throttle classes)
 
     @extend_schema(request=RegisterSerializer, responses={201: RegisterResponseSerializer})
     def post(self, request):
@@ -49,11 +47,13 @@ class RegisterView(APIView):
 
 @extend_validation_errors(["invalid_credentials"], field_name="non_field_errors")
 class LoginView(APIView):
-    """Exchange username and password for an expiring API token."""
+    """Exchange username and password for an expiring API token.
+
+    Limited per client address and per username (members.login_limits, shared with the admin
+    login): over either limit the answer is 429 with Retry-After, even for the right password.
+    """
 
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
 
     @extend_schema(request=LoginSerializer, responses={200: TokenSerializer})
     def post(self, request):
