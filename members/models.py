@@ -1,10 +1,30 @@
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.db.models.functions import Lower
+from django.utils.deconstruct import deconstructible
 
+from core.validators import validate_single_line
 from members.ids import MEMBER_ID_LENGTH, member_id_generate
 from members.validators import validate_member_id, validate_time_zone
 
 DEFAULT_TIME_ZONE = "Asia/Kolkata"
+PEER_NAME_LENGTH = 100
+USERNAME_TAKEN = "A user with that username already exists."
+
+
+@deconstructible
+class UsernameCharactersValidator(UnicodeUsernameValidator):
+    """Django's username characters (letters, digits, @.+-_). Control characters are left to
+    validate_single_line, listed before it, so they are reported once, with its code."""
+
+    def __call__(self, value) -> None:
+        try:
+            validate_single_line(value)
+        except ValidationError:
+            return
+        super().__call__(value)
 
 
 class User(AbstractUser):
@@ -17,7 +37,23 @@ class User(AbstractUser):
         validators=[validate_member_id],
         help_text="Slack-style member id, e.g. W012A3CDE. Generated; never reused.",
     )
-    real_name = models.CharField(max_length=100, blank=True, help_text="Full name as shown.")
+    username = models.CharField(
+        "username",
+        max_length=150,
+        unique=True,
+        help_text=(
+            "Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. "
+            "Unique ignoring case."
+        ),
+        validators=[validate_single_line, UsernameCharactersValidator()],
+        error_messages={"unique": USERNAME_TAKEN},
+    )
+    real_name = models.CharField(
+        max_length=100,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="Full name as shown.",
+    )
     tz = models.CharField(
         "time zone",
         max_length=100,
@@ -25,13 +61,61 @@ class User(AbstractUser):
         validators=[validate_time_zone],
         help_text="IANA time zone, e.g. America/Los_Angeles. Activity is shown in this zone.",
     )
+    # db_default as well: seeding inserts member rows without these columns.
+    origin_peer = models.CharField(
+        max_length=PEER_NAME_LENGTH,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Peer site this member came from by sync; blank: created here.",
+    )
+    deactivated_by_peer = models.CharField(
+        max_length=PEER_NAME_LENGTH,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Peer whose user.deleted turned this member off; only that peer may turn it "
+        "on again. Blank: active, or turned off here.",
+    )
 
     class Meta:
         verbose_name = "member"
         ordering = ["id"]
+        constraints = [
+            # `Admin`, `ADMIN` and `admin` are one name to a reader. Values are NFKC-normalised
+            # before they are stored (full_clean), so a fullwidth ADMIN is stored as plain ADMIN.
+            models.UniqueConstraint(
+                Lower("username"),
+                name="members_user_username_ci_unique",
+                violation_error_code="unique",
+                violation_error_message=USERNAME_TAKEN,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.username} ({self.id})"
+
+    @property
+    def is_protected(self) -> bool:
+        """Staff and superuser accounts: only a superuser changes them; sync never touches them."""
+        return self.is_staff or self.is_superuser
+
+    def validate_unique(self, exclude=None):
+        # members_user_username_ci_unique (validate_constraints) also refuses exact
+        # duplicates, with the same message: one query instead of two.
+        super().validate_unique(exclude={*(exclude or ()), "username"})
+
+    def validate_constraints(self, exclude=None):
+        # Django reports a violated expression constraint on no field; this one is about the
+        # username, and forms and the API should say so.
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+            for error in errors.pop(NON_FIELD_ERRORS, []):
+                key = "username" if getattr(error, "message", None) == USERNAME_TAKEN else None
+                errors.setdefault(key or NON_FIELD_ERRORS, []).append(error)
+            raise ValidationError(errors) from None
 
 
 class RetiredMemberId(models.Model):
@@ -45,6 +129,25 @@ class RetiredMemberId(models.Model):
 
     def __str__(self) -> str:
         return self.id
+
+
+class SyncShare(models.Model):
+    """A member this site sent to a peer: that peer may change it from now on.
+
+    Written with the outbox rows (same transaction) and kept when the outbox is pruned."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sync_shares")
+    peer = models.CharField(max_length=PEER_NAME_LENGTH)
+    shared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "sync share"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "peer"], name="sync_share_user_peer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.peer}"
 
 
 class SyncEvent(models.Model):
@@ -136,7 +239,9 @@ class SyncPeerState(models.Model):
 class SyncInbound(models.Model):
     """Webhook ids already applied, so a repeated delivery changes nothing."""
 
-    webhook_id = models.CharField(primary_key=True, max_length=100)
+    webhook_id = models.CharField(
+        primary_key=True, max_length=100, validators=[validate_single_line]
+    )
     peer = models.CharField(max_length=100)
     type = models.CharField(max_length=20)
     user_id = models.CharField(max_length=MEMBER_ID_LENGTH, db_index=True)
