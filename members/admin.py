@@ -10,6 +10,7 @@ from members.models import (
     SyncEvent,
     SyncInbound,
     SyncPeerState,
+    SyncShare,
     User,
 )
 from members.sync import delivery as sync_delivery
@@ -26,7 +27,9 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["id", "username", "real_name", "email"]
     list_filter = ["tz", "is_staff", "is_superuser", "is_active"]
     ordering = ["id"]
-    readonly_fields = ["id", "last_login", "date_joined"]
+    readonly_fields = ["id", "last_login", "date_joined", "origin_peer", "deactivated_by_peer"]
+    # Who is staff or superuser, and who holds which permission, only a superuser decides.
+    privilege_fields = ["is_staff", "is_superuser", "groups", "user_permissions"]
     fieldsets = [
         (None, {"fields": ["id", "username", "password"]}),
         ("Profile", {"fields": ["real_name", "email", "tz", "first_name", "last_name"]}),
@@ -34,6 +37,7 @@ class UserAdmin(DjangoUserAdmin):
             "Permissions",
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
+        ("Sync", {"fields": ["origin_peer", "deactivated_by_peer"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
@@ -46,7 +50,26 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += self.privilege_fields
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or services.user_change_allowed(actor=request.user, target=obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or services.user_change_allowed(actor=request.user, target=obj)
+        )
+
     def save_model(self, request, obj, form, change):
+        if change and "is_active" in form.changed_data:
+            # Turned on or off here: no peer may turn it on again by its own rule.
+            obj.deactivated_by_peer = ""
         # The admin writes the user through its form; the outbox row joins the same
         # transaction (the admin wraps each save in one), so the sync is never lost.
         super().save_model(request, obj, form, change)
@@ -56,11 +79,11 @@ class UserAdmin(DjangoUserAdmin):
             event_record(type=SyncEvent.Type.UPDATED, user=obj)
 
     def delete_model(self, request, obj):
-        services.user_delete(user=obj)
+        services.user_delete(user=obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
         for user in queryset:
-            services.user_delete(user=user)
+            services.user_delete(user=user, actor=request.user)
 
 
 @admin.register(RetiredMemberId)
@@ -135,6 +158,21 @@ class SyncEventAdmin(admin.ModelAdmin):
     list_filter = ["type", "origin_peer"]
     search_fields = ["id", "user_id"]
     readonly_fields = ["id", "type", "user_id", "data", "origin_peer", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SyncShare)
+class SyncShareAdmin(admin.ModelAdmin):
+    list_display = ["user", "peer", "shared_at"]
+    list_filter = ["peer"]
+    list_select_related = ["user"]
+    search_fields = ["user__id", "user__username", "peer"]
+    readonly_fields = ["user", "peer", "shared_at"]
 
     def has_add_permission(self, request):
         return False

@@ -1,12 +1,54 @@
 from django.contrib.auth.password_validation import validate_password
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
-from members import login_limits
+from members import login_limits, selectors
 from members.fields import TimeZoneField
-from members.models import DEFAULT_TIME_ZONE, User
+from members.models import DEFAULT_TIME_ZONE, USERNAME_TAKEN, User
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UsernameField(serializers.CharField):
+    """A username as it will be stored: NFKC-normalised (fullwidth ADMIN is plain ADMIN)
+    before the validators see it."""
+
+    def to_internal_value(self, data):
+        return User.normalize_username(super().to_internal_value(data))
+
+
+class UsernameAvailable:
+    """No other member has this username, ignoring case (the table's constraint)."""
+
+    requires_context = True
+    code = "unique"  # documented in the schema's error codes, as UniqueValidator's is
+
+    def __call__(self, value: str, serializer_field) -> None:
+        if "\x00" in value:  # refused by validate_single_line; PostgreSQL cannot compare it
+            return
+        instance = getattr(serializer_field.parent, "instance", None)
+        exclude_id = instance.pk if isinstance(instance, User) else None
+        if selectors.username_taken(username=value, exclude_id=exclude_id):
+            raise serializers.ValidationError(USERNAME_TAKEN, code=self.code)
+
+
+class UsernameFieldMixin:
+    # For ModelSerializers of User: `username` keeps the model's validators, is normalised
+    # first, and is checked for case-insensitive uniqueness instead of an exact match. (A
+    # comment, not a docstring: the schema would show a docstring as the serializers'.)
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if field_name == "username":
+            field_class = UsernameField
+            validators = kwargs.get("validators", [])
+            kwargs["validators"] = [
+                *(v for v in validators if not isinstance(v, UniqueValidator)),
+                UsernameAvailable(),
+            ]
+        return field_class, kwargs
+
+
+class UserSerializer(UsernameFieldMixin, serializers.ModelSerializer):
     tz = TimeZoneField(required=False, help_text="IANA time zone, e.g. Europe/Berlin.")
 
     class Meta:
@@ -15,7 +57,7 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "is_staff", "date_joined"]
 
 
-class RegisterSerializer(serializers.ModelSerializer):
+class RegisterSerializer(UsernameFieldMixin, serializers.ModelSerializer):
     password = serializers.CharField(
         write_only=True, style={"input_type": "password"}, max_length=128, trim_whitespace=False
     )
@@ -94,3 +136,14 @@ class UserBulkDeleteSerializer(serializers.Serializer):
 
 class UserBulkDeleteResultSerializer(serializers.Serializer):
     deleted = serializers.IntegerField()
+
+
+class _UserForbiddenError(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["permission_denied", "protected_account"])
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class UserForbiddenErrorResponseSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = _UserForbiddenError(many=True)

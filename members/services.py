@@ -6,12 +6,31 @@ from collections.abc import Iterable
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
+from core.exceptions import InvalidInput
+from core.services import fields_check, model_update
+from members.errors import AccountProtected
 from members.ids import member_id_generate
 from members.models import DEFAULT_TIME_ZONE, RetiredMemberId, SyncEvent, User
+from members.selectors import users_named
 from members.sync.outbox import event_record, events_record
 from members.sync.peers import peers_configured
 
 _ID_BATCH = 900  # stays under SQLite's bound-parameter limit
+
+
+def user_change_allowed(*, actor: User, target: User) -> bool:
+    """Whether `actor` may change or delete `target` (reads only).
+
+    The one place of the rule: only a superuser changes or deletes a staff or superuser
+    account (anyone may change their own). Which accounts an actor reaches at all is the
+    door's business (model permissions, the member's own account)."""
+    return actor.is_superuser or actor.pk == target.pk or not target.is_protected
+
+
+def user_change_check(*, actor: User, target: User) -> None:
+    """Raise AccountProtected (403) unless user_change_allowed()."""
+    if not user_change_allowed(actor=actor, target=target):
+        raise AccountProtected()
 
 
 def member_ids_allocate(*, count: int, exclude: Iterable[str] = ()) -> list[str]:
@@ -45,7 +64,8 @@ def user_create(
     validate_password_strength: bool = True,
     origin_peer: str = "",
 ) -> User:
-    """Create a member (validated) and queue its sync to peers (except `origin_peer`).
+    """Create a member (validated) and queue its sync to peers (except `origin_peer`, which
+    the member is recorded as coming from).
 
     Without a password the account cannot log in.
     """
@@ -57,6 +77,7 @@ def user_create(
         tz=tz,
         is_staff=is_staff,
         is_superuser=is_superuser,
+        origin_peer=origin_peer,
     )
     user.full_clean(exclude=["password"])
     if password is None:
@@ -94,43 +115,71 @@ def users_sync_created(*, user_ids: list[str]) -> int:
 
 
 @transaction.atomic
-def user_update(*, user: User, data: dict, origin_peer: str = "") -> User:
-    """Change profile fields (validated); saves only what changed and queues its sync."""
-    unknown = set(data) - USER_UPDATABLE_FIELDS
-    if unknown:
-        raise ValueError(f"Not updatable here: {', '.join(sorted(unknown))}")
-    changed = [name for name, value in data.items() if getattr(user, name) != value]
-    for name in changed:
-        setattr(user, name, data[name])
+def user_update(
+    *, user: User, data: dict, actor: User | None = None, origin_peer: str = ""
+) -> User:
+    """Change profile fields (validated); saves only what changed and queues its sync.
+
+    `actor` is who asks (None: the system itself, e.g. sync, which checks its own rules)."""
+    fields_check(data=data, fields=USER_UPDATABLE_FIELDS)
+    if actor is not None:
+        user_change_check(actor=actor, target=user)
+    user, changed = model_update(instance=user, fields=USER_UPDATABLE_FIELDS, data=data)
     if changed:
-        user.full_clean(exclude=["password"])
-        user.save(update_fields=changed)
         event_record(type=SyncEvent.Type.UPDATED, user=user, origin_peer=origin_peer)
     return user
 
 
 @transaction.atomic
 def user_deactivate(*, user: User, origin_peer: str = "") -> User:
-    """Turn a member off (a peer deleted it): it can no longer log in or appear as a member."""
+    """Turn a member off (a peer deleted it): it can no longer log in or appear as a member.
+
+    Records which peer did it: only that peer may turn the member on again."""
     user.is_active = False
-    user.save(update_fields=["is_active"])
+    user.deactivated_by_peer = origin_peer
+    user.save(update_fields=["is_active", "deactivated_by_peer"])
     event_record(type=SyncEvent.Type.DELETED, user=user, origin_peer=origin_peer)
     return user
 
 
 @transaction.atomic
 def user_reactivate(*, user: User, origin_peer: str = "") -> User:
+    """Turn a member on again (the peer that turned it off sent a change)."""
     user.is_active = True
-    user.save(update_fields=["is_active"])
+    user.deactivated_by_peer = ""
+    user.save(update_fields=["is_active", "deactivated_by_peer"])
     return user
 
 
 @transaction.atomic
-def user_delete(*, user: User) -> None:
-    """Delete a member, retire the id so it is never issued again, and queue the sync."""
+def user_delete(*, user: User, actor: User | None = None) -> None:
+    """Delete a member, retire the id so it is never issued again, and queue the sync.
+
+    `actor` is who asks (None: the system itself)."""
+    if actor is not None:
+        user_change_check(actor=actor, target=user)
     RetiredMemberId.objects.get_or_create(id=user.pk)
     event_record(type=SyncEvent.Type.DELETED, user=user)
     user.delete()
+
+
+@transaction.atomic
+def users_bulk_delete(*, actor: User, ids: set[str]) -> int:
+    """Delete several members, all or none (unknown ids: 400; a protected account: 403).
+
+    Their ids are retired; returns how many were deleted."""
+    # Row locks in primary-key order: two bulk deletes never deadlock on each other.
+    users = list(User.objects.filter(pk__in=ids).select_for_update().order_by("pk"))
+    missing = sorted(set(ids) - {user.pk for user in users})
+    if missing:
+        raise InvalidInput(
+            f"Not found: {', '.join(missing)}. Nothing was deleted.", code="not_found", attr="ids"
+        )
+    for user in users:
+        user_change_check(actor=actor, target=user)
+    for user in users:
+        user_delete(user=user)
+    return len(users)
 
 
 def superuser_ensure(
@@ -142,7 +191,7 @@ def superuser_ensure(
     validators (ValidationError otherwise); without one a strong password is generated
     and returned so the caller can print it once. An existing account is left as it is.
     """
-    existing = User.objects.filter(username=username).first()
+    existing = users_named(username=username).first()
     if existing is not None:
         return existing, None, False
     generated = None

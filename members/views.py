@@ -1,10 +1,8 @@
 from django.contrib.auth import user_logged_in
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from knox.models import AuthToken
-from rest_framework import exceptions, generics, mixins, permissions, status
+from rest_framework import generics, mixins, permissions, status
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
@@ -20,6 +18,7 @@ from members.serializers import (
     TokenSerializer,
     UserBulkDeleteResultSerializer,
     UserBulkDeleteSerializer,
+    UserForbiddenErrorResponseSerializer,
     UserSerializer,
 )
 
@@ -83,23 +82,40 @@ class MeView(generics.RetrieveUpdateAPIView):
         return self.request.user
 
     def perform_update(self, serializer):
-        services.user_update(user=serializer.instance, data=serializer.validated_data)
+        services.user_update(
+            user=serializer.instance, data=dict(serializer.validated_data), actor=self.request.user
+        )
 
 
-def _user_update(user: User, data: dict) -> None:
-    try:
-        services.user_update(user=user, data=data)
-    except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        raise exceptions.ValidationError(detail) from None
+class IsSelf(permissions.BasePermission):
+    """The member's own account (other accounts are for staff, see UserViewSet)."""
+
+    def has_object_permission(self, request, view, obj):
+        return obj.pk == request.user.pk
 
 
-class IsStaff(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_staff)
+class DjangoModelPermissionsBulkDelete(permissions.DjangoModelPermissions):
+    """POST to bulk-delete deletes: it needs `delete_user`, as DELETE does."""
+
+    perms_map = {
+        **permissions.DjangoModelPermissions.perms_map,
+        "POST": ["%(app_label)s.delete_%(model_name)s"],
+    }
+
+
+_FORBIDDEN = OpenApiResponse(
+    UserForbiddenErrorResponseSerializer,
+    "Staff without the model permission, or a staff or superuser account changed by "
+    "someone who is not a superuser.",
+)
 
 
 @extend_validation_errors(["not_found", "invalid"], field_name="ids", actions=["bulk_delete"])
+@extend_schema_view(
+    update=extend_schema(responses={200: UserSerializer, 403: _FORBIDDEN}),
+    partial_update=extend_schema(responses={200: UserSerializer, 403: _FORBIDDEN}),
+    destroy=extend_schema(responses={204: None, 403: _FORBIDDEN}),
+)
 class UserViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -107,13 +123,20 @@ class UserViewSet(
     mixins.DestroyModelMixin,
     GenericViewSet,
 ):
-    """Members. Staff see and manage everyone; a member sees and manages only themself.
+    """Members. Staff see everyone; a member sees and manages only themself.
 
-    Accounts are created through /api/v1/auth/register/ (or the admin). Deleting a member
-    retires the id so it is never issued again.
+    Changing or deleting somebody else takes staff with Django's `members.change_user` /
+    `members.delete_user` permission (as in the admin), and only a superuser changes or
+    deletes a staff or superuser account. Accounts are created through
+    /api/v1/auth/register/ (or the admin). Deleting a member retires the id so it is never
+    issued again.
     """
 
     serializer_class = UserSerializer
+    permission_classes = [
+        permissions.IsAuthenticated,
+        IsSelf | (permissions.IsAdminUser & permissions.DjangoModelPermissions),
+    ]
     ordering_fields = ["id", "username", "date_joined"]
     ordering = ["id"]
     search_fields = ["username", "real_name", "email"]
@@ -124,36 +147,31 @@ class UserViewSet(
         return selectors.user_list(viewer=self.request.user)
 
     def perform_update(self, serializer):
-        _user_update(serializer.instance, dict(serializer.validated_data))
+        services.user_update(
+            user=serializer.instance, data=dict(serializer.validated_data), actor=self.request.user
+        )
 
     def perform_destroy(self, instance):
-        services.user_delete(user=instance)
+        services.user_delete(user=instance, actor=self.request.user)
 
     @extend_schema(
-        request=UserBulkDeleteSerializer, responses={200: UserBulkDeleteResultSerializer}
+        request=UserBulkDeleteSerializer,
+        responses={200: UserBulkDeleteResultSerializer, 403: _FORBIDDEN},
     )
     @action(
         detail=False,
         methods=["post"],
         url_path="bulk-delete",
         parser_classes=[JSONParser],  # a list of ids; form encodings hit Django's field cap
-        permission_classes=[permissions.IsAuthenticated, IsStaff],
+        permission_classes=[permissions.IsAdminUser, DjangoModelPermissionsBulkDelete],
         pagination_class=None,
     )
     def bulk_delete(self, request):
-        """Staff: delete several members at once, all or none; their ids are retired."""
+        """Staff with `members.delete_user`: delete several members at once, all or none;
+        their ids are retired."""
         serializer = UserBulkDeleteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        ids = set(serializer.validated_data["ids"])
-        # One transaction and row locks: either every listed member goes or none does.
-        with transaction.atomic():
-            users = list(User.objects.filter(pk__in=ids).select_for_update().order_by("pk"))
-            missing = sorted(ids - {user.pk for user in users})
-            if missing:
-                raise exceptions.ValidationError(
-                    {"ids": [f"Not found: {', '.join(missing)}. Nothing was deleted."]},
-                    code="not_found",
-                )
-            for user in users:
-                services.user_delete(user=user)
-        return Response(UserBulkDeleteResultSerializer({"deleted": len(users)}).data)
+        deleted = services.users_bulk_delete(
+            actor=request.user, ids=set(serializer.validated_data["ids"])
+        )
+        return Response(UserBulkDeleteResultSerializer({"deleted": deleted}).data)

@@ -1,15 +1,18 @@
 import factory
+from django.contrib.auth.models import Permission
 
 from members.ids import member_id_generate
 from members.models import User
 
 TEST_PASSWORD = "correct-horse-battery-staple-42"
+USER_MANAGER_PERMISSIONS = ("members.change_user", "members.delete_user")
 
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     id = factory.LazyFunction(member_id_generate)
     username = factory.Sequence(lambda n: f"member{n}")
@@ -17,3 +20,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     real_name = factory.Faker("name")
     tz = "Europe/Berlin"
     password = factory.django.Password(TEST_PASSWORD)
+
+    @factory.post_generation
+    def permissions(self, create, extracted, **kwargs):
+        """`permissions=["members.change_user", ...]` grants those Django permissions."""
+        for label in extracted or ():
+            app_label, codename = label.split(".")
+            self.user_permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )

@@ -1,7 +1,7 @@
 import pytest
 
 from members.models import RetiredMemberId, User
-from tests.members.factories import UserFactory
+from tests.members.factories import USER_MANAGER_PERMISSIONS, UserFactory
 
 USERS = "/api/v1/users/"
 
@@ -13,6 +13,12 @@ def attrs(response) -> set[str]:
 @pytest.fixture
 def other_user(db):
     return UserFactory()
+
+
+@pytest.fixture
+def manager_client(db, make_token_client):
+    """Staff with Django's change and delete permissions on members (as the admin needs)."""
+    return make_token_client(UserFactory(is_staff=True, permissions=USER_MANAGER_PERMISSIONS))
 
 
 def test_a_member_lists_only_themself(auth_client, other_user):
@@ -91,10 +97,10 @@ def test_delete_self_retires_the_id(auth_client):
     assert RetiredMemberId.objects.filter(pk=pk).exists()
 
 
-def test_staff_updates_and_deletes_anyone(staff_client, other_user):
+def test_staff_with_permissions_update_and_delete_members(manager_client, other_user):
     url = f"{USERS}{other_user.pk}/"
-    assert staff_client.patch(url, {"real_name": "Changed"}).json()["real_name"] == "Changed"
-    assert staff_client.delete(url).status_code == 204
+    assert manager_client.patch(url, {"real_name": "Changed"}).json()["real_name"] == "Changed"
+    assert manager_client.delete(url).status_code == 204
     assert RetiredMemberId.objects.filter(pk=other_user.pk).exists()
 
 
@@ -104,21 +110,21 @@ def test_bulk_delete_is_staff_only(auth_client, other_user):
     assert User.objects.filter(pk=other_user.pk).exists()
 
 
-def test_bulk_delete_all_or_nothing(staff_client):
+def test_bulk_delete_all_or_nothing(manager_client):
     users = UserFactory.create_batch(3)
-    response = staff_client.post(f"{USERS}bulk-delete/", {"ids": [users[0].pk, "W00000000"]})
+    response = manager_client.post(f"{USERS}bulk-delete/", {"ids": [users[0].pk, "W00000000"]})
     assert response.status_code == 400
     assert attrs(response) == {"ids"}
     assert User.objects.filter(pk=users[0].pk).exists()
-    response = staff_client.post(f"{USERS}bulk-delete/", {"ids": [u.pk for u in users[:2]]})
+    response = manager_client.post(f"{USERS}bulk-delete/", {"ids": [u.pk for u in users[:2]]})
     assert response.json() == {"deleted": 2}
     assert set(RetiredMemberId.objects.values_list("pk", flat=True)) == {u.pk for u in users[:2]}
     assert User.objects.filter(pk=users[2].pk).exists()
 
 
 @pytest.mark.parametrize("body", [{"ids": []}, {}, {"ids": ["W" * 20]}, {"ids": "W0"}])
-def test_bulk_delete_rejects_bad_bodies(staff_client, body):
-    assert staff_client.post(f"{USERS}bulk-delete/", body).status_code == 400
+def test_bulk_delete_rejects_bad_bodies(manager_client, body):
+    assert manager_client.post(f"{USERS}bulk-delete/", body).status_code == 400
 
 
 @pytest.mark.parametrize("rows", [3, 30])
