@@ -7,7 +7,7 @@ from functools import partial
 
 from django.db import transaction
 
-from members.models import SyncDelivery, SyncEvent, User
+from members.models import SyncDelivery, SyncEvent, SyncShare, User
 from members.sync.peers import SYNCED_FIELDS, peers_configured
 
 logger = logging.getLogger(__name__)
@@ -36,8 +36,12 @@ def _enqueue(delivery_ids: list[int]) -> None:
 
 
 def events_record(*, type: str, users: Sequence[User], origin_peer: str = "") -> list[SyncEvent]:
-    """Write one event per user and one delivery per peer (except the origin); send after commit."""
+    """Write one event per member and one delivery per peer (except the origin); send after
+    commit. Records each member as shared with those peers (so they may change it).
+
+    Staff and superuser accounts are operators of this site, never sent anywhere."""
     peers = [peer for peer in peers_configured() if peer.name != origin_peer]
+    users = [user for user in users if not user.is_protected]
     if not peers or not users:
         return []
     events = SyncEvent.objects.bulk_create(
@@ -57,6 +61,12 @@ def events_record(*, type: str, users: Sequence[User], origin_peer: str = "") ->
         [SyncDelivery(event=event, peer=peer.name) for event in events for peer in peers],
         batch_size=500,
     )
+    if type != SyncEvent.Type.DELETED:
+        SyncShare.objects.bulk_create(
+            [SyncShare(user=user, peer=peer.name) for user in users for peer in peers],
+            batch_size=500,
+            ignore_conflicts=True,
+        )
     ids = [d.pk for d in deliveries if d.pk is not None]
     if len(ids) != len(deliveries):  # backends that do not return ids from bulk inserts
         ids = list(SyncDelivery.objects.filter(event__in=events).values_list("pk", flat=True))

@@ -1,9 +1,12 @@
 """Standard Webhooks signatures (webhook-id, webhook-timestamp, webhook-signature)."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+# How far a signature's timestamp may be from our clock (the standardwebhooks library's).
+TIMESTAMP_TOLERANCE = timedelta(minutes=5)
 
 
 class SignatureError(Exception):
@@ -33,3 +36,8 @@ def verify(*, secret: str, body: bytes, headers: dict[str, str]) -> None:
         raise SignatureError(str(exc)) from None
     except (ValueError, TypeError, UnicodeDecodeError):  # malformed signature header or body
         raise SignatureError("Malformed signature headers") from None
+
+
+def signed_at(headers: dict[str, str]) -> datetime:
+    """The `webhook-timestamp` of a request that verify() accepted."""
+    return datetime.fromtimestamp(int(headers["webhook-timestamp"]), UTC)

@@ -1,31 +1,28 @@
 import json
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_standardized_errors.openapi_serializers import ErrorResponse401Serializer
-from rest_framework import exceptions, permissions, status
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
+from rest_framework import exceptions, permissions
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from members.sync.inbound import SyncConflict, inbound_apply
+from members.sync.inbound import inbound_apply
 from members.sync.peers import peers_configured
 from members.sync.serializers import (
     SyncConflictErrorResponseSerializer,
+    SyncForbiddenErrorResponseSerializer,
     SyncResultSerializer,
     SyncWebhookSerializer,
+    webhook_id_validate,
 )
-from members.sync.signing import SignatureError, verify
+from members.sync.signing import SignatureError, signed_at, verify
 
 SIGNATURE_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The change conflicts with data here."
-    default_code = "conflict"
-
-
+@extend_validation_errors(["max_length", "blank", "invalid_text"], field_name="webhook-id")
 class UserSyncWebhookView(APIView):
     """Receive a user change from a peer site (Standard Webhooks signature required)."""
 
@@ -42,8 +39,13 @@ class UserSyncWebhookView(APIView):
         responses={
             200: SyncResultSerializer,
             401: OpenApiResponse(ErrorResponse401Serializer, "Bad signature or stale timestamp."),
+            403: OpenApiResponse(
+                SyncForbiddenErrorResponseSerializer,
+                "A staff or superuser account here, or a member not shared with this peer.",
+            ),
             409: OpenApiResponse(
-                SyncConflictErrorResponseSerializer, "Username taken by another member."
+                SyncConflictErrorResponseSerializer,
+                "Username taken by another member, or the id of a member deleted here.",
             ),
         },
         tags=["sync"],
@@ -70,17 +72,9 @@ class UserSyncWebhookView(APIView):
             raise exceptions.ParseError("The body is not valid JSON.") from None
         if not isinstance(raw, dict) or not isinstance(raw.get("data"), dict):
             raise exceptions.ValidationError({"data": ["An object is required."]})
+        webhook_id = webhook_id_validate(headers["webhook-id"])
         raw = {**raw, "data": peer.from_wire(raw["data"])}
-        serializer = SyncWebhookSerializer(data=raw)
+        serializer = SyncWebhookSerializer(data=raw, context={"signed_at": signed_at(headers)})
         serializer.is_valid(raise_exception=True)
-        try:
-            result = inbound_apply(
-                peer=peer, webhook_id=headers["webhook-id"], payload=serializer.validated_data
-            )
-        except SyncConflict as exc:
-            raise Conflict(str(exc)) from None
-        except DjangoValidationError as exc:  # a model rule the serializer does not repeat
-            raise exceptions.ValidationError(
-                {"data": exc.message_dict if hasattr(exc, "error_dict") else exc.messages}
-            ) from None
+        result = inbound_apply(peer=peer, webhook_id=webhook_id, payload=serializer.validated_data)
         return Response({"status": result})

@@ -1,4 +1,3 @@
-import base64
 import io
 import json
 from datetime import UTC, datetime, timedelta
@@ -11,13 +10,10 @@ from standardwebhooks.webhooks import Webhook
 
 from members import services
 from members.models import SyncAttempt, SyncDelivery, SyncEvent, SyncInbound, SyncPeerState, User
-from members.sync.signing import body_encode, sign
+from members.sync.signing import sign
 from tests.members.factories import UserFactory
+from tests.members.sync_helpers import OTHER_SECRET, SECRET, WEBHOOK, created, signed_post
 from tests.peerserver import StubServer
-
-SECRET = "whsec_" + base64.b64encode(b"a-shared-secret-of-32-bytes!!!!!").decode()
-OTHER_SECRET = "whsec_" + base64.b64encode(b"another-secret-nobody-configured").decode()
-WEBHOOK = "/api/v1/sync/users/"
 
 
 @pytest.fixture
@@ -227,36 +223,6 @@ def test_a_user_added_in_the_admin_is_synced(
 
 
 # --- Inbound -------------------------------------------------------------------------------
-
-
-def signed_post(
-    client, payload: dict, *, secret=SECRET, msg_id="msg_1", skew=timedelta(0), tamper=None
-):
-    body = body_encode(payload)
-    headers = sign(secret=secret, msg_id=msg_id, timestamp=timezone.now() + skew, body=body)
-    if tamper:
-        body = tamper(body)
-    return client.post(
-        WEBHOOK,
-        data=body,
-        content_type="application/json",
-        headers=headers,
-    )
-
-
-def created(user_id="W0SYNC001", **data):
-    return {
-        "type": "user.created",
-        "timestamp": datetime.now(UTC).isoformat(),
-        "data": {
-            "id": user_id,
-            "username": "peter",
-            "email": "peter@example.com",
-            "real_name": "Peter Venkman",
-            "tz": "America/New_York",
-            **data,
-        },
-    }
 
 
 def test_a_signed_webhook_creates_the_user_without_a_usable_password(
