@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from core.parsers import reject_lone_surrogates
 from members.sync.inbound import inbound_apply
 from members.sync.peers import peers_configured
 from members.sync.serializers import (
@@ -73,7 +74,7 @@ class UserSyncWebhookView(APIView):
         if not isinstance(raw, dict) or not isinstance(raw.get("data"), dict):
             raise exceptions.ValidationError({"data": ["An object is required."]})
         webhook_id = webhook_id_validate(headers["webhook-id"])
-        raw = {**raw, "data": peer.from_wire(raw["data"])}
+        raw = reject_lone_surrogates({**raw, "data": peer.from_wire(raw["data"])})
         serializer = SyncWebhookSerializer(data=raw, context={"signed_at": signed_at(headers)})
         serializer.is_valid(raise_exception=True)
         result = inbound_apply(peer=peer, webhook_id=webhook_id, payload=serializer.validated_data)

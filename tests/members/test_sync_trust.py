@@ -2,6 +2,7 @@
 or that we sent it; its own deactivations only; no change dated into the future."""
 
 import importlib
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,8 +14,16 @@ from members import services
 from members.models import SyncDelivery, SyncEvent, SyncInbound, SyncShare, User
 from members.sync.inbound import inbound_apply
 from members.sync.peers import peer_get
+from members.sync.signing import sign
 from tests.members.factories import UserFactory
-from tests.members.sync_helpers import OTHER_SECRET, SECRET, created, fullwidth, signed_post
+from tests.members.sync_helpers import (
+    OTHER_SECRET,
+    SECRET,
+    WEBHOOK,
+    created,
+    fullwidth,
+    signed_post,
+)
 
 NOWHERE = "http://127.0.0.1:9/api/v1/sync/users/"  # tests never commit, so nothing is sent
 SITE_B = {"name": "site-b", "url": NOWHERE, "secret": SECRET, "field_map": {}}
@@ -262,6 +271,18 @@ def test_control_characters_are_a_400_naming_the_field(db, api_client, one_peer,
     assert response.status_code == 400
     assert field in attrs(response)
     assert "invalid_text" in codes(response)
+    assert not User.objects.exists() and not SyncInbound.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["id", "username", "real_name", "email", "tz"])
+def test_a_lone_surrogate_is_a_400_naming_the_field(db, api_client, one_peer, field):
+    body = json.dumps(created(**{field: "pe\ud800ter"}))  # the six characters \ud800, signed
+    headers = sign(secret=SECRET, msg_id="m1", timestamp=timezone.now(), body=body)
+    response = api_client.post(WEBHOOK, body, content_type="application/json", headers=headers)
+    assert response.status_code == 400
+    assert [(e["attr"], e["code"]) for e in response.json()["errors"]] == [
+        (f"data.{field}", "invalid_text")
+    ]
     assert not User.objects.exists() and not SyncInbound.objects.exists()
 
 
