@@ -1,40 +1,32 @@
-"""API errors raised by inventory services; drf-standardized-errors renders them.
+"""Domain errors raised by inventory services: core's family, with the codes clients know.
 
-Per-line errors are keyed `"<index>.<field>"` (0-based index into the request list), so each
-bad line becomes one `{"code", "detail", "attr"}` entry naming that line.
+The API's exception handler renders them (config/api.py); no view converts them. Per-line
+errors are keyed `"<index>.<field>"` (0-based index into the request list), so each bad line
+becomes one `{"code", "detail", "attr"}` entry naming that line:
+
+    raise InsufficientStock(errors={"2.quantity": ("Not enough stock ...", "insufficient_stock")})
 """
 
-from rest_framework import status
-from rest_framework.exceptions import APIException, ErrorDetail, NotFound, ValidationError
+from core.exceptions import Conflict, InvalidInput, NotFound
 
 
-def line_errors(errors: dict[str, tuple[str, str]]) -> dict[str, list[ErrorDetail]]:
-    """{"2.item": (detail, code)} -> the detail dict an APIException takes."""
-    return {attr: [ErrorDetail(detail, code=code)] for attr, (detail, code) in errors.items()}
-
-
-class PurchaseInvalid(ValidationError):
+class PurchaseInvalid(InvalidInput):
     """A line names an unknown item, repeats an item, or an item already on the invoice."""
 
-    default_code = "invalid"
 
-
-class InsufficientStock(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "Not enough stock."
+class InsufficientStock(Conflict):
     default_code = "insufficient_stock"
+    default_detail = "Not enough stock."
 
 
-class InvoiceAlreadyIssued(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The invoice is already issued."
+class InvoiceAlreadyIssued(Conflict):
     default_code = "already_issued"
+    default_detail = "The invoice is already issued."
 
 
-class ItemInUse(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The item appears on invoices and cannot be deleted."
+class ItemInUse(Conflict):
     default_code = "item_in_use"
+    default_detail = "The item appears on invoices and cannot be deleted."
 
 
 class CustomerNotFound(NotFound):

@@ -3,6 +3,7 @@ from django import forms
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from core.constants import MAX_DB_ID
 from inventory import selectors
 from inventory.models import Invoice
 
@@ -35,7 +36,7 @@ class ItemFilter(django_filters.FilterSet):
 
 
 class InvoiceFilter(django_filters.FilterSet):
-    customer = IntegerFilter(field_name="customer_id", min_value=1, max_value=2**63 - 1)
+    customer = IntegerFilter(field_name="customer_id", min_value=1, max_value=MAX_DB_ID)
     status = django_filters.ChoiceFilter(choices=Invoice.Status.choices)
     created_after = django_filters.DateFilter(
         field_name="created_at", lookup_expr="date__gte", help_text="On or after this date."

@@ -1,15 +1,14 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
-from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import serializers
 
+from core.constants import MAX_DB_ID
 from core.validators import validate_single_line
 from inventory.models import Customer, Invoice, InvoiceLine, Item, StockReport, StockReportLine
 from inventory.phones import phone_normalize
 
 MAX_QUANTITY = 1_000_000
-MAX_ID = 2**63 - 1
 
 
 class ItemSerializer(serializers.ModelSerializer):
@@ -54,7 +53,7 @@ class CustomerSerializer(serializers.ModelSerializer):
 
 
 class _PurchaseLineSerializer(serializers.Serializer):
-    item = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Item id.")
+    item = serializers.IntegerField(min_value=1, max_value=MAX_DB_ID, help_text="Item id.")
 
     def to_internal_value(self, data):
         try:
@@ -213,9 +212,4 @@ class LineErrorSerializer(serializers.Serializer):
 
 class InventoryValidationErrorSerializer(serializers.Serializer):
     type = serializers.CharField(help_text='"validation_error", or "client_error" for bad JSON.')
-    errors = LineErrorSerializer(many=True)
-
-
-class InventoryConflictErrorSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
     errors = LineErrorSerializer(many=True)

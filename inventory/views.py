@@ -13,15 +13,15 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.constants import MAX_DB_ID
+from core.serializers import ConflictErrorResponseSerializer
 from inventory import selectors, services
 from inventory.exceptions import CustomerNotFound, InvoiceNotFound
 from inventory.filters import InvoiceFilter, ItemFilter
 from inventory.pdf import invoice_pdf_filename, invoice_pdf_render
 from inventory.renderers import PDFRenderer, PlainTextRenderer
 from inventory.serializers import (
-    MAX_ID,
     CustomerSerializer,
-    InventoryConflictErrorSerializer,
     InventoryValidationErrorSerializer,
     InvoiceListSerializer,
     InvoiceSerializer,
@@ -51,7 +51,7 @@ def _pdf_response(invoice) -> Response:
 
 
 PDF_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="The invoice as a PDF.")
-CONFLICT = OpenApiResponse(InventoryConflictErrorSerializer)
+CONFLICT = OpenApiResponse(ConflictErrorResponseSerializer)
 
 
 class ItemViewSet(viewsets.ModelViewSet):
@@ -164,7 +164,7 @@ PURCHASE_ERRORS = {
         "already on the invoice (`already_on_invoice`). Nothing changes.",
     ),
     409: OpenApiResponse(
-        InventoryConflictErrorSerializer,
+        ConflictErrorResponseSerializer,
         description="Not enough stock (`insufficient_stock`), one error per short line naming "
         "the item, the quantity asked and what is available. Nothing changes.",
     ),
@@ -178,7 +178,7 @@ class PurchaseView(JSONErrorsMixin, APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if kwargs["customer_id"] > MAX_ID:  # beyond a 64-bit key: no such customer
+        if kwargs["customer_id"] > MAX_DB_ID:  # beyond a 64-bit key: no such customer
             raise CustomerNotFound(f"Customer {kwargs['customer_id']} does not exist.")
 
     def get_renderers(self):

@@ -26,15 +26,8 @@ from inventory.exceptions import (
     InvoiceAlreadyIssued,
     InvoiceNotFound,
     PurchaseInvalid,
-    line_errors,
 )
-from inventory.models import (
-    Customer,
-    Invoice,
-    InvoiceLine,
-    InvoiceSequence,
-    Item,
-)
+from inventory.models import Customer, Invoice, InvoiceLine, InvoiceSequence, Item
 from inventory.services.catalogue import MAX_STOCK
 
 
@@ -42,9 +35,6 @@ from inventory.services.catalogue import MAX_STOCK
 class PurchaseLine:
     item: int
     quantity: int
-
-
-# --- Items and customers ---------------------------------------------------------------------
 
 
 def invoice_number_allocate(*, year: int) -> str:
@@ -119,7 +109,7 @@ def _duplicates_reject(lines: Sequence[PurchaseLine]) -> None:
         else:
             seen[line.item] = index
     if errors:
-        raise PurchaseInvalid(line_errors(errors))
+        raise PurchaseInvalid(errors=errors)
 
 
 def _lock_customer_and_items(
@@ -140,7 +130,7 @@ def _lock_customer_and_items(
         if line.item not in items
     }
     if errors:
-        raise PurchaseInvalid(line_errors(errors))
+        raise PurchaseInvalid(errors=errors)
     return customer, items
 
 
@@ -169,15 +159,10 @@ def _shortages_reject(
         extra = line.quantity - current.get(line.item, 0)
         if item.quantity - extra > MAX_STOCK:
             raise PurchaseInvalid(
-                line_errors(
-                    {
-                        f"{index}.quantity": (
-                            f"Returning {-extra} of item {item.pk} ({item.name}) would take its "
-                            f"stock past {MAX_STOCK}.",
-                            "max_value",
-                        )
-                    }
-                )
+                f"Returning {-extra} of item {item.pk} ({item.name}) would take its stock past "
+                f"{MAX_STOCK}.",
+                code="max_value",
+                attr=f"{index}.quantity",
             )
         if extra > item.quantity:
             on_invoice = current.get(line.item, 0)
@@ -188,7 +173,7 @@ def _shortages_reject(
                 "insufficient_stock",
             )
     if errors:
-        raise InsufficientStock(line_errors(errors))
+        raise InsufficientStock(errors=errors)
 
 
 @transaction.atomic
@@ -217,7 +202,7 @@ def purchase_create(*, customer_id: int, lines: Sequence[PurchaseLine]) -> Invoi
             if line.item in listed
         }
         if errors:
-            raise PurchaseInvalid(line_errors(errors))
+            raise PurchaseInvalid(errors=errors)
     _shortages_reject(lines=lines, items=items, current={})
     if invoice is None:
         invoice = _invoice_open(customer=customer)
@@ -293,6 +278,3 @@ def purchase_update(*, customer_id: int, lines: Sequence[PurchaseLine]) -> Invoi
     _stock_move(deltas=deltas)
     _invoice_total_refresh(invoice=invoice)
     return invoice
-
-
-# --- Stock list --------------------------------------------------------------------------------
