@@ -1,9 +1,5 @@
-from datetime import timedelta
-
 from django.contrib import admin
-from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from inventory.models import Customer, Invoice, InvoiceLine, Item, StockReport, StockReportLine
@@ -18,9 +14,9 @@ class LowStockFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(quantity__lte=F("reorder_level"))
+            return queryset.low_stock()
         if self.value() == "no":
-            return queryset.filter(quantity__gt=F("reorder_level"))
+            return queryset.not_low_stock()
         return queryset
 
 
@@ -37,13 +33,11 @@ class ExpiryFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
         value = self.value()
         if value == "expired":
-            return queryset.filter(expiry_date__lt=today)
+            return queryset.expired()
         if value in ("7", "30"):
-            horizon = today + timedelta(days=int(value))
-            return queryset.filter(expiry_date__gte=today, expiry_date__lte=horizon)
+            return queryset.expiring(within_days=int(value))
         if value == "none":
             return queryset.filter(expiry_date__isnull=True)
         return queryset
@@ -57,7 +51,10 @@ class ItemAdmin(admin.ModelAdmin):
     search_fields = ["name", "description", "sku"]
     readonly_fields = ["created_at", "updated_at"]
 
-    @admin.display(boolean=True, description="low stock")
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_low_stock()
+
+    @admin.display(boolean=True, description="low stock", ordering="is_low_stock")
     def low(self, item: Item) -> bool:
         return item.is_low_stock
 

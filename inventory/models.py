@@ -1,9 +1,11 @@
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, F, Q
+from django.utils import timezone
 
 from core.validators import validate_single_line
 from inventory.phones import validate_e164
@@ -11,6 +13,43 @@ from inventory.phones import validate_e164
 
 def reorder_level_default() -> int:
     return settings.INVENTORY_REORDER_LEVEL_DEFAULT
+
+
+# Low stock: at or below the reorder level (an item at exactly its level is low).
+LOW_STOCK = Q(quantity__lte=F("reorder_level"))
+
+
+def expiry_window(*, within_days: int | None = None, on: date | None = None) -> tuple[date, date]:
+    """First and last day of "expiring within N days" seen on `on` (default today, local):
+    on .. on + N days, both included; N defaults to settings.STOCK_LIST_EXPIRY_DAYS."""
+    on = on or timezone.localdate()
+    days = settings.STOCK_LIST_EXPIRY_DAYS if within_days is None else within_days
+    return on, on + timedelta(days=days)
+
+
+class ItemQuerySet(models.QuerySet):
+    """The stock rules, spelled once: every list, report, filter and admin column uses these."""
+
+    def low_stock(self) -> "ItemQuerySet":
+        return self.filter(LOW_STOCK)
+
+    def not_low_stock(self) -> "ItemQuerySet":
+        return self.exclude(LOW_STOCK)
+
+    def with_low_stock(self) -> "ItemQuerySet":
+        """Annotate `is_low_stock` (a boolean column for lists that show it)."""
+        return self.annotate(
+            is_low_stock=ExpressionWrapper(LOW_STOCK, output_field=models.BooleanField())
+        )
+
+    def expiring(self, *, within_days: int | None = None, on: date | None = None) -> "ItemQuerySet":
+        """Expiring between `on` (default today) and `within_days` later, both included."""
+        first, last = expiry_window(within_days=within_days, on=on)
+        return self.filter(expiry_date__gte=first, expiry_date__lte=last)
+
+    def expired(self, *, on: date | None = None) -> "ItemQuerySet":
+        """Expired before `on` (default today): an item expiring today is not expired yet."""
+        return self.filter(expiry_date__lt=on or timezone.localdate())
 
 
 class Item(models.Model):
@@ -29,6 +68,8 @@ class Item(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ItemQuerySet.as_manager()
+
     class Meta:
         ordering = ["name", "id"]
         constraints = [
@@ -39,10 +80,6 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def is_low_stock(self) -> bool:
-        return self.quantity <= self.reorder_level
 
 
 class Customer(models.Model):

@@ -1,9 +1,6 @@
 """Reads. Querysets come back with what their callers render already joined or prefetched."""
 
-from datetime import timedelta
-
-from django.db.models import Count, F, Prefetch, QuerySet
-from django.utils import timezone
+from django.db.models import Count, Prefetch, QuerySet
 
 from inventory.models import Customer, Invoice, InvoiceLine, Item, StockReport
 
@@ -17,14 +14,11 @@ def item_list(
     """Items, optionally only low-stock ones or ones expiring within N days from today."""
     items = Item.objects.all() if queryset is None else queryset
     if low_stock is True:
-        items = items.filter(quantity__lte=F("reorder_level"))
+        items = items.low_stock()
     elif low_stock is False:
-        items = items.filter(quantity__gt=F("reorder_level"))
+        items = items.not_low_stock()
     if expiring_within_days is not None:
-        today = timezone.localdate()
-        items = items.filter(
-            expiry_date__gte=today, expiry_date__lte=today + timedelta(days=expiring_within_days)
-        )
+        items = items.expiring(within_days=expiring_within_days)
     return items
 
 

@@ -1,4 +1,3 @@
-from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -258,7 +257,7 @@ class LowStockView(JSONErrorsMixin, APIView):
     def get(self, request, format=None):
         report = selectors.stock_report_latest()
         if report is None:
-            services.stock_report_generate(days=settings.STOCK_LIST_EXPIRY_DAYS)
+            services.stock_report_generate()
             report = selectors.stock_report_latest()
         if request.accepted_renderer.format == "txt":
             response = Response(report.text, content_type="text/plain; charset=utf-8")

@@ -1,22 +1,14 @@
 """The low-stock / expiry list (nightly, and on demand)."""
 
 import tempfile
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import (
-    F,
-)
 from django.template.loader import render_to_string
-from django.utils import timezone
 
-from inventory.models import (
-    Item,
-    StockReport,
-    StockReportLine,
-)
+from inventory.models import Item, StockReport, StockReportLine, expiry_window
 
 
 def _write_atomically(*, path: Path, text: str) -> None:
@@ -32,18 +24,19 @@ def _write_atomically(*, path: Path, text: str) -> None:
 
 @transaction.atomic
 def stock_report_generate(
-    *, days: int = 7, output_path: str | Path | None = None, today: date | None = None
+    *, days: int | None = None, output_path: str | Path | None = None, today: date | None = None
 ) -> StockReport:
-    """Store a StockReport of low-stock, expiring (within `days`) and expired items and write
-    its text to `output_path` (default settings.STOCK_LIST_PATH)."""
-    today = today or timezone.localdate()
-    horizon = today + timedelta(days=days)
+    """Store a StockReport of low-stock, expiring (within `days`, default
+    settings.STOCK_LIST_EXPIRY_DAYS) and expired items and write its text to `output_path`
+    (default settings.STOCK_LIST_PATH)."""
+    today, horizon = expiry_window(within_days=days, on=today)
+    days = (horizon - today).days  # the window used (the setting's when None was given)
     sections = {
-        StockReportLine.Kind.LOW_STOCK: Item.objects.filter(quantity__lte=F("reorder_level")),
-        StockReportLine.Kind.EXPIRING: Item.objects.filter(
-            expiry_date__gte=today, expiry_date__lte=horizon
-        ).order_by("expiry_date", "name", "id"),
-        StockReportLine.Kind.EXPIRED: Item.objects.filter(expiry_date__lt=today).order_by(
+        StockReportLine.Kind.LOW_STOCK: Item.objects.low_stock(),
+        StockReportLine.Kind.EXPIRING: Item.objects.expiring(within_days=days, on=today).order_by(
+            "expiry_date", "name", "id"
+        ),
+        StockReportLine.Kind.EXPIRED: Item.objects.expired(on=today).order_by(
             "expiry_date", "name", "id"
         ),
     }

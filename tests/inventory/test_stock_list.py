@@ -50,6 +50,16 @@ def test_report_lists_low_expiring_and_expired_items(stock, tmp_path):
     assert "EXPIRED: 1" in text
 
 
+def test_every_door_defaults_to_the_one_expiry_setting(stock, settings, tmp_path, capsys):
+    settings.STOCK_LIST_EXPIRY_DAYS = 8
+    report = stock_report_generate(output_path=tmp_path / "a.txt", today=TODAY)
+    assert report.days == 8
+    assert names(report, "expiring") == ["Expiring", "Later", "Today"]
+    call_command("generate_stock_list", "--output", str(tmp_path / "b.txt"))
+    assert "expiring within 8 days" in capsys.readouterr().out
+    assert StockReport.objects.get(pk=tasks.stock_list_generate.delay().get()).days == 8
+
+
 def test_report_text_is_not_html_escaped(db, tmp_path):
     ItemFactory(name="Salt & <Pepper>", quantity=0)
     report = stock_report_generate(days=7, output_path=tmp_path / "x.txt", today=TODAY)

@@ -12,13 +12,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, default=settings.STOCK_LIST_EXPIRY_DAYS)
+        parser.add_argument(
+            "--days", type=int, default=None, help="expiry window (default STOCK_LIST_EXPIRY_DAYS)"
+        )
         parser.add_argument(
             "--output", default=None, help="file to write (default STOCK_LIST_PATH)"
         )
 
-    def handle(self, *args, days: int, output: str | None, **options):
-        if not 0 <= days <= 36500:
+    def handle(self, *args, days: int | None, output: str | None, **options):
+        if days is not None and not 0 <= days <= 36500:
             raise CommandError("--days must be between 0 and 36500.")
         path = output or settings.STOCK_LIST_PATH
         try:
@@ -26,6 +28,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot write {path}: {exc}") from exc
         counts = {kind: 0 for kind in StockReportLine.Kind}
+        days = report.days
         for kind in report.lines.values_list("kind", flat=True):
             counts[kind] += 1
         self.stdout.write(
