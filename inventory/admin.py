@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from phonenumber_field.modelfields import PhoneNumberField
 
 from inventory.models import Customer, Invoice, InvoiceLine, Item, StockReport, StockReportLine
 
@@ -64,6 +66,8 @@ class CustomerAdmin(admin.ModelAdmin):
     list_display = ["name", "phone", "email", "created_at"]
     search_fields = ["name", "phone", "email", "address"]
     readonly_fields = ["created_at", "updated_at"]
+    # Shown as stored (E.164), not in the library's national format.
+    formfield_overrides = {PhoneNumberField: {"widget": forms.TextInput}}
 
 
 class InvoiceLineInline(admin.TabularInline):

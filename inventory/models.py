@@ -6,9 +6,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import ExpressionWrapper, F, Q
 from django.utils import timezone
+from phonenumber_field.modelfields import PhoneNumberField
 
 from core.validators import validate_single_line
-from inventory.phones import validate_e164
 
 
 def reorder_level_default() -> int:
@@ -84,9 +84,8 @@ class Item(models.Model):
 
 class Customer(models.Model):
     name = models.CharField(max_length=200, validators=[validate_single_line])
-    phone = models.CharField(
-        max_length=20, validators=[validate_single_line, validate_e164], help_text="E.164"
-    )
+    # Read in settings.PHONENUMBER_DEFAULT_REGION when written without +country; stored E.164.
+    phone = PhoneNumberField(max_length=20, help_text="E.164")
     address = models.TextField()
     email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

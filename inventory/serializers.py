@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
+from phonenumber_field import serializerfields
+from phonenumber_field.phonenumber import PhoneNumber, to_python
 from rest_framework import serializers
 
 from core.constants import MAX_DB_ID
 from core.validators import validate_single_line
 from inventory.models import Customer, Invoice, InvoiceLine, Item, StockReport, StockReportLine
-from inventory.phones import phone_normalize
 
 MAX_QUANTITY = 1_000_000
 
@@ -33,23 +34,41 @@ class ItemSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
+class PhoneNumberField(serializerfields.PhoneNumberField):
+    """django-phonenumber-field's field (a number without +country is read in
+    PHONENUMBER_DEFAULT_REGION), checking first the text the client sent: one line
+    (validate_single_line, code `invalid_text`) of at most `max_length` characters. Errors
+    quote the input."""
+
+    default_error_messages = {
+        "invalid": "{raw!r} is not a valid phone number.",
+        "not_a_number": "{raw!r} is not a phone number.",
+    }
+
+    def to_internal_value(self, data) -> PhoneNumber:
+        raw = serializers.CharField.to_internal_value(self, data)  # a string, trimmed
+        try:
+            validate_single_line(raw)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages, code=exc.code) from None
+        if self.max_length is not None and len(raw) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        number = to_python(raw, region=self.region)
+        if not number.is_valid():
+            message = self.error_messages["invalid" if number.national_number else "not_a_number"]
+            raise serializers.ValidationError(message.format(raw=raw), code="invalid")
+        return number
+
+
 class CustomerSerializer(serializers.ModelSerializer):
-    phone = serializers.CharField(
-        max_length=40,
-        validators=[validate_single_line],
-        help_text="Any common format; stored and returned as E.164.",
+    phone = PhoneNumberField(
+        max_length=40, help_text="Any common format; stored and returned as E.164."
     )
 
     class Meta:
         model = Customer
         fields = ["id", "name", "phone", "address", "email", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
-
-    def validate_phone(self, value: str) -> str:
-        try:
-            return phone_normalize(raw=value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages[0], code="invalid") from None
 
 
 class _PurchaseLineSerializer(serializers.Serializer):

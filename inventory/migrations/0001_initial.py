@@ -7,7 +7,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 import inventory.models
-import inventory.phones
 
 
 class Migration(migrations.Migration):
@@ -28,11 +27,9 @@ class Migration(migrations.Migration):
                 ("name", models.CharField(max_length=200)),
                 (
                     "phone",
-                    models.CharField(
-                        help_text="E.164",
-                        max_length=20,
-                        validators=[inventory.phones.validate_e164],
-                    ),
+                    # The hand-written E.164 validator this had (inventory.phones, removed with
+                    # the move to django-phonenumber-field) checked no database rule.
+                    models.CharField(help_text="E.164", max_length=20),
                 ),
                 ("address", models.TextField()),
                 ("email", models.EmailField(blank=True, max_length=254)),

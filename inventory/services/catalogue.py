@@ -12,7 +12,6 @@ from inventory.models import (
     Customer,
     Item,
 )
-from inventory.phones import phone_normalize
 
 MAX_STOCK = 2**31 - 1  # the quantity column is a 32-bit integer
 
@@ -51,8 +50,8 @@ def item_delete(*, item: Item) -> None:
 
 
 def customer_create(*, data: Mapping[str, Any]) -> Customer:
-    """Insert a customer; the phone number is stored in E.164."""
-    customer = Customer(**{**data, "phone": phone_normalize(raw=data["phone"])})
+    """Insert a customer; the phone number field stores it in E.164."""
+    customer = Customer(**data)
     customer.full_clean()
     customer.save()
     return customer
@@ -61,8 +60,6 @@ def customer_create(*, data: Mapping[str, Any]) -> Customer:
 def customer_update(*, customer: Customer, data: Mapping[str, Any]) -> Customer:
     """Save the given fields of `customer`."""
     data = dict(data)
-    if "phone" in data:
-        data["phone"] = phone_normalize(raw=data["phone"])
     for field, value in data.items():
         setattr(customer, field, value)
     customer.full_clean()
