@@ -1,9 +1,18 @@
+"""The admin: a door like the API. Every write and delete calls an inventory service; stock
+changes only through the "Adjust stock" page (item_stock_adjust) and purchases."""
+
 from django import forms
-from django.contrib import admin
-from django.urls import reverse
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from phonenumber_field.modelfields import PhoneNumberField
 
+from core.exceptions import ApplicationError
+from inventory import services
 from inventory.models import Customer, Invoice, InvoiceLine, Item, StockReport, StockReportLine
 
 
@@ -45,20 +54,111 @@ class ExpiryFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StockAdjustForm(forms.Form):
+    delta = forms.IntegerField(
+        label="Change",
+        min_value=-services.MAX_STOCK,
+        max_value=services.MAX_STOCK,
+        help_text="Units to add; negative takes them out (e.g. -3 for three broken).",
+    )
+    note = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the stock changes (counted, damaged, delivered...). Required.",
+    )
+
+    def clean_delta(self) -> int:
+        delta = self.cleaned_data["delta"]
+        if delta == 0:
+            raise forms.ValidationError("A change of 0 moves nothing.", code="zero")
+        return delta
+
+
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
     list_display = ["name", "sku", "price", "quantity", "reorder_level", "expiry_date", "low"]
-    list_editable = ["quantity"]
     list_filter = [LowStockFilter, ExpiryFilter]
     search_fields = ["name", "description", "sku"]
     readonly_fields = ["created_at", "updated_at"]
+    change_form_template = "inventory/admin/item_change_form.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_low_stock()
 
+    def get_readonly_fields(self, request, obj=None):
+        # The add form takes the initial quantity; after that, stock moves through
+        # "Adjust stock" (or purchases), never through the change form.
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if obj is None else [*fields, "quantity"]
+
     @admin.display(boolean=True, description="low stock", ordering="is_low_stock")
     def low(self, item: Item) -> bool:
         return item.is_low_stock
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            stored = Item.objects.get(pk=obj.pk)
+            data = {
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if name in services.ITEM_UPDATABLE_FIELDS
+            }
+            services.item_update(item=stored, data=data)
+        else:
+            fields = {*services.ITEM_UPDATABLE_FIELDS, "quantity"} & set(form.cleaned_data)
+            saved = services.item_create(
+                data={name: form.cleaned_data[name] for name in fields}, actor=request.user
+            )
+            obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.item_delete(item=obj)
+
+    def delete_queryset(self, request, queryset):
+        for item in queryset:
+            services.item_delete(item=item)
+
+    def get_urls(self):
+        adjust = path(
+            "<path:object_id>/adjust-stock/",
+            self.admin_site.admin_view(self.adjust_stock_view),
+            name="inventory_item_adjust_stock",
+        )
+        return [adjust, *super().get_urls()]
+
+    def adjust_stock_view(self, request, object_id):
+        """Add or take out stock with a note, through item_stock_adjust (row-locked, never
+        below zero); the change is recorded in the item's admin history."""
+        item = self.get_object(request, unquote(object_id))
+        if item is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, item):
+            raise PermissionDenied
+        form = StockAdjustForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            delta, note = form.cleaned_data["delta"], form.cleaned_data["note"]
+            try:
+                services.item_stock_adjust(item=item, delta=delta, actor=request.user, note=note)
+            except ApplicationError as exc:
+                for attr, (detail, _code) in exc.items().items():
+                    form.add_error(attr if attr in form.fields else None, detail)
+            else:
+                self.log_change(request, item, f"Adjusted stock by {delta:+d}: {note}")
+                self.message_user(
+                    request,
+                    f"Stock of “{item}” changed by {delta:+d}: {item.quantity} in stock.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:inventory_item_change", args=[item.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Adjust stock: {item}",
+            "opts": self.opts,
+            "original": item,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "inventory/admin/item_adjust_stock.html", context)
 
 
 @admin.register(Customer)
@@ -68,6 +168,25 @@ class CustomerAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     # Shown as stored (E.164), not in the library's national format.
     formfield_overrides = {PhoneNumberField: {"widget": forms.TextInput}}
+
+    def save_model(self, request, obj, form, change):
+        fields = services.CUSTOMER_UPDATABLE_FIELDS
+        if change:
+            stored = Customer.objects.get(pk=obj.pk)
+            data = {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
+            services.customer_update(customer=stored, data=data)
+        else:
+            saved = services.customer_create(
+                data={name: form.cleaned_data[name] for name in fields & set(form.cleaned_data)}
+            )
+            obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.customer_delete(customer=obj)
+
+    def delete_queryset(self, request, queryset):
+        for customer in queryset:
+            services.customer_delete(customer=customer)
 
 
 class InvoiceLineInline(admin.TabularInline):
@@ -103,6 +222,9 @@ class InvoiceAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # invoices are opened by purchases
 
+    def has_change_permission(self, request, obj=None):
+        return False  # view only: purchases and issuing change invoices, through services
+
     def has_delete_permission(self, request, obj=None):
         # Deleting an invoice would drop its lines without returning their stock; an open
         # invoice is emptied through PUT /api/customer-purchase/<id> (quantity 0) instead.
@@ -134,3 +256,13 @@ class StockReportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # view only: reports are written by stock_report_generate
+
+    def delete_model(self, request, obj):
+        services.stock_report_delete(report=obj)
+
+    def delete_queryset(self, request, queryset):
+        for report in queryset:
+            services.stock_report_delete(report=report)

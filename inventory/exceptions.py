@@ -29,6 +29,11 @@ class ItemInUse(Conflict):
     default_detail = "The item appears on invoices and cannot be deleted."
 
 
+class CustomerInUse(Conflict):
+    default_code = "customer_in_use"
+    default_detail = "The customer has invoices and cannot be deleted."
+
+
 class CustomerNotFound(NotFound):
     default_detail = "No such customer."
 

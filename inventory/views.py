@@ -71,10 +71,16 @@ class ItemViewSet(viewsets.ModelViewSet):
         return [permissions.IsAdminUser()]
 
     def perform_create(self, serializer):
-        serializer.instance = services.item_create(data=serializer.validated_data)
+        serializer.instance = services.item_create(
+            data=serializer.validated_data, actor=self.request.user
+        )
 
     def perform_update(self, serializer):
-        services.item_update(item=serializer.instance, data=serializer.validated_data)
+        # PUT/PATCH of `quantity` (documented and relied on) sets the stock through the
+        # adjustment service; the other fields go through item_update.
+        services.item_update_with_stock(
+            item=serializer.instance, data=serializer.validated_data, actor=self.request.user
+        )
 
     @extend_schema(responses={204: None, 409: CONFLICT})
     def destroy(self, request, *args, **kwargs):

@@ -1,12 +1,22 @@
 """The only writers of inventory data. Each public function is one transaction."""
 
 from inventory.services.catalogue import (
-    MAX_STOCK,
+    CUSTOMER_UPDATABLE_FIELDS,
+    ITEM_UPDATABLE_FIELDS,
     customer_create,
+    customer_delete,
     customer_update,
     item_create,
     item_delete,
     item_update,
+    item_update_with_stock,
+)
+from inventory.services.movements import (
+    MAX_STOCK,
+    StockReason,
+    item_stock_adjust,
+    item_stock_set,
+    stock_move,
 )
 from inventory.services.purchases import (
     PurchaseLine,
@@ -15,19 +25,28 @@ from inventory.services.purchases import (
     purchase_create,
     purchase_update,
 )
-from inventory.services.stock import stock_report_generate
+from inventory.services.stock import stock_report_delete, stock_report_generate
 
 __all__ = [
+    "CUSTOMER_UPDATABLE_FIELDS",
+    "ITEM_UPDATABLE_FIELDS",
     "MAX_STOCK",
     "PurchaseLine",
+    "StockReason",
     "customer_create",
+    "customer_delete",
     "customer_update",
     "invoice_issue",
     "invoice_number_allocate",
     "item_create",
     "item_delete",
+    "item_stock_adjust",
+    "item_stock_set",
     "item_update",
+    "item_update_with_stock",
     "purchase_create",
     "purchase_update",
+    "stock_move",
+    "stock_report_delete",
     "stock_report_generate",
 ]

@@ -6,17 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import (
-    Case,
-    DecimalField,
-    F,
-    IntegerField,
-    OuterRef,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -28,7 +18,7 @@ from inventory.exceptions import (
     PurchaseInvalid,
 )
 from inventory.models import Customer, Invoice, InvoiceLine, InvoiceSequence, Item
-from inventory.services.catalogue import MAX_STOCK
+from inventory.services.movements import MAX_STOCK, StockReason, stock_move
 
 
 @dataclass(frozen=True)
@@ -134,22 +124,6 @@ def _lock_customer_and_items(
     return customer, items
 
 
-def _stock_move(*, deltas: Mapping[int, int]) -> None:
-    """Take `deltas[item]` units out of stock (negative puts them back), in one UPDATE."""
-    moves = {pk: delta for pk, delta in deltas.items() if delta}
-    if not moves:
-        return
-    Item.objects.filter(pk__in=moves).update(
-        quantity=F("quantity")
-        - Case(
-            *(When(pk=pk, then=Value(delta)) for pk, delta in moves.items()),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        updated_at=timezone.now(),
-    )
-
-
 def _shortages_reject(
     *, lines: Sequence[PurchaseLine], items: Mapping[int, Item], current: Mapping[int, int]
 ) -> None:
@@ -218,7 +192,7 @@ def purchase_create(*, customer_id: int, lines: Sequence[PurchaseLine]) -> Invoi
         ],
         batch_size=500,
     )
-    _stock_move(deltas={line.item: line.quantity for line in lines})
+    stock_move(deltas={line.item: -line.quantity for line in lines}, reason=StockReason.PURCHASE)
     _invoice_total_refresh(invoice=invoice)
     return invoice
 
@@ -254,7 +228,7 @@ def purchase_update(*, customer_id: int, lines: Sequence[PurchaseLine]) -> Invoi
     to_create, to_update, to_delete, deltas = [], [], [], {}
     for line in lines:
         old = existing.get(line.item)
-        deltas[line.item] = line.quantity - (old.quantity if old else 0)
+        deltas[line.item] = (old.quantity if old else 0) - line.quantity  # stock change
         if old is None and line.quantity:
             to_create.append(
                 InvoiceLine(
@@ -275,6 +249,6 @@ def purchase_update(*, customer_id: int, lines: Sequence[PurchaseLine]) -> Invoi
         InvoiceLine.objects.bulk_update(to_update, ["quantity"], batch_size=500)
     if to_create:
         InvoiceLine.objects.bulk_create(to_create, batch_size=500)
-    _stock_move(deltas=deltas)
+    stock_move(deltas=deltas, reason=StockReason.PURCHASE)
     _invoice_total_refresh(invoice=invoice)
     return invoice

@@ -73,3 +73,8 @@ def stock_report_generate(
     # is rolled back too, so a stored report always has its file.
     _write_atomically(path=Path(output_path or settings.STOCK_LIST_PATH), text=report.text)
     return report
+
+
+def stock_report_delete(*, report: StockReport) -> None:
+    """Delete a stored report and its lines (the written file is the latest run's, and stays)."""
+    report.delete()

@@ -10,9 +10,10 @@ from django.db.models import Sum
 
 from inventory.exceptions import InsufficientStock
 from inventory.models import Invoice, InvoiceLine, Item
-from inventory.services import PurchaseLine, purchase_create
+from inventory.services import PurchaseLine, item_stock_adjust, purchase_create
 from tests.inventory.conftest import postgres_only
 from tests.inventory.factories import CustomerFactory, ItemFactory
+from tests.members.factories import UserFactory
 
 pytestmark = [postgres_only, pytest.mark.postgres]
 
@@ -53,6 +54,25 @@ def test_twenty_buyers_for_ten_units_never_oversell(transactional_db):
     assert all(isinstance(r, Invoice | InsufficientStock) for r in results)
     assert Item.objects.get(pk=item.pk).quantity == 0
     assert InvoiceLine.objects.filter(item=item).aggregate(n=Sum("quantity"))["n"] == 10
+
+
+def take_out(item_id: int, actor) -> Callable[[], Item]:
+    item = Item(pk=item_id)  # each thread's own copy; the service reads the stock under lock
+    return lambda: item_stock_adjust(item=item, delta=-1, actor=actor, note="count")
+
+
+def test_adjustments_and_purchases_together_never_go_below_zero(transactional_db):
+    item = ItemFactory(quantity=10)
+    staff = UserFactory(is_staff=True)
+    customers = CustomerFactory.create_batch(10)
+    jobs = [buy(c.pk, item.pk) for c in customers] + [take_out(item.pk, staff)] * 10
+    results = run_together(jobs)
+    assert all(isinstance(r, Invoice | Item | InsufficientStock) for r in results)
+    assert sum(not isinstance(r, InsufficientStock) for r in results) == 10
+    sold = InvoiceLine.objects.filter(item=item).aggregate(n=Sum("quantity"))["n"] or 0
+    adjusted = sum(isinstance(r, Item) for r in results)
+    assert Item.objects.get(pk=item.pk).quantity == 0
+    assert sold + adjusted == 10
 
 
 def test_one_customer_twenty_threads_one_invoice(transactional_db):
