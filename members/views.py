@@ -4,11 +4,11 @@ from drf_standardized_errors.openapi_validation_errors import extend_validation_
 from knox.models import AuthToken
 from rest_framework import generics, mixins, permissions, status
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
+from core.parsers import JSONParser
 from members import selectors, services
 from members.models import User
 from members.serializers import (

@@ -25,3 +25,5 @@ INVENTORY_PURCHASE_MAX_LINES = config("INVENTORY_PURCHASE_MAX_LINES", default=10
 STOCK_LIST_PATH = config("STOCK_LIST_PATH", default=str(_BASE_DIR / "var" / "stocklist.txt"))
 # Items expiring within this many days are listed by the nightly stock list.
 STOCK_LIST_EXPIRY_DAYS = config("STOCK_LIST_EXPIRY_DAYS", default=7, cast=int)
+# django-phonenumber-field reads numbers written without +country in this region.
+PHONENUMBER_DEFAULT_REGION = INVENTORY_PHONE_REGION

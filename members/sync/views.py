@@ -5,7 +5,6 @@ from drf_standardized_errors.openapi_serializers import ErrorResponse401Serializ
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import exceptions, permissions
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.parsers import reject_lone_surrogates
@@ -29,7 +28,6 @@ class UserSyncWebhookView(APIView):
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [ScopedRateThrottle]
     throttle_scope = "sync"
 
     def get_authenticate_header(self, request):

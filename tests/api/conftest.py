@@ -19,7 +19,7 @@ from randomdata.models import Address, CreditCard, IngestionRun, RandomUser
 from tests.activity.factories import ActivityPeriodFactory
 from tests.carbon.factories import UsageFactory, UsageTypeFactory
 from tests.inventory.factories import CustomerFactory, ItemFactory
-from tests.members.factories import UserFactory
+from tests.members.factories import USER_MANAGER_PERMISSIONS, UserFactory
 
 # Every table the project's own apps write, plus knox's tokens (the auth state).
 SNAPSHOT_APPS = ("members", "activity", "carbon", "inventory", "randomdata", "knox")
@@ -96,7 +96,7 @@ def _random_rows() -> SimpleNamespace:
 def _world_build() -> SimpleNamespace:
     user = UserFactory()
     other = UserFactory()
-    staff = UserFactory(is_staff=True)
+    staff = UserFactory(is_staff=True, permissions=USER_MANAGER_PERMISSIONS)
     ActivityPeriodFactory(user=user)
     ActivityPeriodFactory(user=other)
     usage = UsageFactory(user=user)
