@@ -277,7 +277,7 @@ USERNAME_FIELDS = [f for f in BODY_FIELDS if f.name == "username" and "login" no
 
 
 def _fullwidth(text: str) -> str:
-    """ASCII letters and digits as their fullwidth forms (ａｄｍｉｎ), which NFKC folds back."""
+    """ASCII letters and digits as their fullwidth forms (U+FF41...), which NFKC folds back."""
     return "".join(chr(ord(ch) + 0xFEE0) if ch.isascii() and ch.isalnum() else ch for ch in text)
 
 
