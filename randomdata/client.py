@@ -4,22 +4,26 @@
 request. Errors are `UpstreamUnavailable` (transient: connection errors, timeouts, 5xx, 429
 after the retries are spent) or `UpstreamBadResponse` (the answer cannot be used: 4xx,
 malformed JSON, wrong shape). Neither message ever contains response bodies.
+
+Retries are urllib3's (`UpstreamRetry`, mounted on the session through requests'
+`HTTPAdapter`): connection and read errors, 5xx and 429, exponential backoff with jitter up
+to a cap, `Retry-After` honoured.
 """
 
-import email.utils
 import logging
-import random
-import time
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterator
 
 import requests
 from django.conf import settings
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import InvalidHeader, MaxRetryError, ReadTimeoutError, ResponseError
+from urllib3.util.retry import Retry
 
 logger = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 100
 RESOURCES = ("users", "addresses", "credit_cards")
+TRANSIENT_STATUSES = frozenset([429, *range(500, 600)])
 
 
 class UpstreamError(Exception):
@@ -36,19 +40,55 @@ class UpstreamBadResponse(UpstreamError):
     """The upstream answered, but not with usable data."""
 
 
-def _retry_after_seconds(value: str | None) -> float | None:
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+class UpstreamRetry(Retry):
+    """urllib3's Retry, except that a `Retry-After` longer than `retry_after_limit` is not
+    waited for: the retries end there and the caller gets that response (and gives up, so
+    the Celery task retries later instead of a worker sleeping for an hour).
+
+    A malformed `Retry-After` is ignored (backoff instead), where urllib3 would raise.
+    """
+
+    # Which statuses are retried is `status_forcelist`'s alone: urllib3 would also retry a
+    # 413 that carries Retry-After.
+    RETRY_AFTER_STATUS_CODES = frozenset()
+
+    def __init__(self, *args, retry_after_limit: float = float("inf"), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.retry_after_limit = retry_after_limit
+
+    def new(self, **kwargs) -> "UpstreamRetry":
+        kwargs.setdefault("retry_after_limit", self.retry_after_limit)
+        return super().new(**kwargs)
+
+    def get_retry_after(self, response) -> float | None:
+        try:
+            return super().get_retry_after(response)
+        except InvalidHeader:
+            return None
+
+    def retry_after_too_long(self, response) -> float | None:
+        """The response's Retry-After in seconds when it is longer than the limit, else None."""
+        if response is None or not self.respect_retry_after_header:
+            return None
+        wait = self.get_retry_after(response)
+        return wait if wait is not None and wait > self.retry_after_limit else None
+
+    def increment(self, method=None, url=None, response=None, error=None, **kwargs):
+        if self.retry_after_too_long(response) is not None:
+            raise MaxRetryError(kwargs.get("_pool"), url, ResponseError("Retry-After too long"))
+        retry = super().increment(method, url, response=response, error=error, **kwargs)
+        reason = type(error).__name__ if error else f"HTTP {response.status}"
+        logger.warning("random-data %s: %s; retrying (%s left)", url, reason, retry.total)
+        return retry
+
+
+def _failure(exc: requests.RequestException) -> str:
+    """What went wrong, named as requests names it: ConnectionError, ConnectTimeout, ReadTimeout."""
+    cause = exc.args[0] if exc.args else None
+    if isinstance(getattr(cause, "reason", None), ReadTimeoutError):
+        # requests reports read timeouts that used up the retries as ConnectionError.
+        return "ReadTimeout"
+    return type(exc).__name__
 
 
 class RandomDataClient:
@@ -63,7 +103,6 @@ class RandomDataClient:
         backoff_cap: float | None = None,
         retry_after_max: float | None = None,
         session: requests.Session | None = None,
-        sleep: Callable[[float], None] = time.sleep,
     ):
         def pick(value, name):
             return getattr(settings, name) if value is None else value
@@ -74,12 +113,26 @@ class RandomDataClient:
             pick(read_timeout, "RANDOM_DATA_READ_TIMEOUT"),
         )
         self.retries = pick(retries, "RANDOM_DATA_RETRIES")
-        self.backoff_base = pick(backoff_base, "RANDOM_DATA_BACKOFF_BASE")
-        self.backoff_cap = pick(backoff_cap, "RANDOM_DATA_BACKOFF_CAP")
         self.retry_after_max = pick(retry_after_max, "RANDOM_DATA_RETRY_AFTER_MAX")
+        backoff_base = pick(backoff_base, "RANDOM_DATA_BACKOFF_BASE")
+        self.retry = UpstreamRetry(
+            total=self.retries,
+            status_forcelist=TRANSIENT_STATUSES,
+            allowed_methods={"GET"},
+            # base · 2^(n-1) after the n-th failure in a row (urllib3 retries the first at
+            # once), plus up to one base of jitter, never more than the cap.
+            backoff_factor=backoff_base,
+            backoff_jitter=backoff_base,
+            backoff_max=pick(backoff_cap, "RANDOM_DATA_BACKOFF_CAP"),
+            respect_retry_after_header=True,
+            retry_after_limit=self.retry_after_max,
+            raise_on_status=False,  # the last 5xx/429 comes back, to be reported below
+        )
         self.session = session or requests.Session()
         self.session.headers.setdefault("Accept", "application/json")
-        self.sleep = sleep
+        adapter = HTTPAdapter(max_retries=self.retry)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
 
     def url(self, resource: str) -> str:
         return f"{self.base_url}/{resource}"
@@ -114,38 +167,22 @@ class RandomDataClient:
             url=url,
         )
 
-    def _backoff(self, attempt: int) -> float:
-        return min(self.backoff_cap, self.backoff_base * 2**attempt) * random.uniform(0.5, 1.0)
-
     def _get(self, url: str, *, params: dict) -> requests.Response:
-        attempt = 0
-        while True:
-            try:
-                response = self.session.get(url, params=params, timeout=self.timeout)
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                reason = f"{type(exc).__name__}"
-                delay = self._backoff(attempt)
-            else:
-                status = response.status_code
-                if status < 400:
-                    return response
-                if status != 429 and status < 500:
-                    raise UpstreamBadResponse(f"HTTP {status} from {url}", url=url)
-                reason = f"HTTP {status}"
-                delay = self._backoff(attempt)
-                retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
-                if retry_after is not None:
-                    if retry_after > self.retry_after_max:
-                        raise UpstreamUnavailable(
-                            f"{reason} from {url}: Retry-After {retry_after:g}s is longer than "
-                            f"RANDOM_DATA_RETRY_AFTER_MAX ({self.retry_after_max:g}s)",
-                            url=url,
-                        )
-                    delay = retry_after
-            if attempt >= self.retries:
-                raise UpstreamUnavailable(
-                    f"{url} unreachable after {attempt + 1} attempt(s): {reason}", url=url
-                )
-            logger.warning("random-data %s: %s; retry in %.3fs", url, reason, delay)
-            self.sleep(delay)
-            attempt += 1
+        attempts = f"unreachable after {self.retries + 1} attempt(s)"
+        try:
+            response = self.session.get(url, params=params, timeout=self.timeout)
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise UpstreamUnavailable(f"{url} {attempts}: {_failure(exc)}", url=url) from None
+        status = response.status_code
+        if status < 400:
+            return response
+        if status not in TRANSIENT_STATUSES:
+            raise UpstreamBadResponse(f"HTTP {status} from {url}", url=url)
+        wait = self.retry.retry_after_too_long(response.raw)
+        if wait is not None:
+            raise UpstreamUnavailable(
+                f"HTTP {status} from {url}: Retry-After {wait:g}s is longer than "
+                f"RANDOM_DATA_RETRY_AFTER_MAX ({self.retry_after_max:g}s)",
+                url=url,
+            )
+        raise UpstreamUnavailable(f"{url} {attempts}: HTTP {status}", url=url)
