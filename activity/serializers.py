@@ -9,9 +9,10 @@ from rest_framework import serializers
 from activity.errors import SlackError
 from activity.selectors import InvalidCursor, cursor_decode
 from activity.timefmt import LEGACY, TIME_FORMAT_CHOICES
+from core.constants import BULK_MAX_IDS
 
 MAX_LIMIT = 1000
-MAX_IDS = 1000
+MAX_IDS = BULK_MAX_IDS
 
 
 # --- input parsing (raises SlackError, rendered in the envelope) -----------------------------

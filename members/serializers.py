@@ -1,10 +1,13 @@
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from core.serializers import bulk_delete_serializer
 from members import login_limits, selectors
 from members.fields import TimeZoneField
+from members.ids import MEMBER_ID_LENGTH
 from members.models import DEFAULT_TIME_ZONE, USERNAME_TAKEN, User
 
 
@@ -72,7 +75,7 @@ class RegisterSerializer(UsernameFieldMixin, serializers.ModelSerializer):
         candidate = User(**{k: v for k, v in attrs.items() if k != "password"})
         try:
             validate_password(attrs["password"], user=candidate)
-        except Exception as exc:  # django.core.exceptions.ValidationError
+        except DjangoValidationError as exc:
             raise serializers.ValidationError({"password": list(exc.messages)}) from None
         return attrs
 
@@ -108,34 +111,11 @@ class RegisterResponseSerializer(TokenSerializer):
     user = UserSerializer()
 
 
-class FlatListField(serializers.ListField):
-    """A ListField whose item errors are reported on the list itself (`attr` = the field name),
-    so clients and the schema see one attribute instead of `ids.0`, `ids.1`, ..."""
-
-    default_error_messages = {"invalid": "Item {index}: {message}"}
-
-    def run_child_validation(self, data):
-        result = []
-        for index, item in enumerate(data):
-            try:
-                result.append(self.child.run_validation(item))
-            except serializers.ValidationError as exc:
-                message = exc.detail[0] if isinstance(exc.detail, list) else exc.detail
-                self.fail("invalid", index=index, message=message)
-        return result
-
-
-class UserBulkDeleteSerializer(serializers.Serializer):
-    ids = FlatListField(
-        child=serializers.CharField(max_length=9),
-        min_length=1,
-        max_length=1000,
-        help_text="Member ids to delete: all of them, or none if any does not exist.",
-    )
-
-
-class UserBulkDeleteResultSerializer(serializers.Serializer):
-    deleted = serializers.IntegerField()
+UserBulkDeleteSerializer = bulk_delete_serializer(
+    "UserBulkDeleteSerializer",
+    child=serializers.CharField(max_length=MEMBER_ID_LENGTH),
+    help_text="Member ids to delete: all of them, or none if any does not exist.",
+)
 
 
 class _UserForbiddenError(serializers.Serializer):

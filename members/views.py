@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from core.parsers import JSONParser
+from core.serializers import BulkDeleteResultSerializer
 from members import selectors, services
 from members.models import User
 from members.serializers import (
@@ -16,7 +17,6 @@ from members.serializers import (
     RegisterResponseSerializer,
     RegisterSerializer,
     TokenSerializer,
-    UserBulkDeleteResultSerializer,
     UserBulkDeleteSerializer,
     UserForbiddenErrorResponseSerializer,
     UserSerializer,
@@ -156,7 +156,7 @@ class UserViewSet(
 
     @extend_schema(
         request=UserBulkDeleteSerializer,
-        responses={200: UserBulkDeleteResultSerializer, 403: _FORBIDDEN},
+        responses={200: BulkDeleteResultSerializer, 403: _FORBIDDEN},
     )
     @action(
         detail=False,
@@ -174,4 +174,4 @@ class UserViewSet(
         deleted = services.users_bulk_delete(
             actor=request.user, ids=set(serializer.validated_data["ids"])
         )
-        return Response(UserBulkDeleteResultSerializer({"deleted": deleted}).data)
+        return Response(BulkDeleteResultSerializer({"deleted": deleted}).data)
