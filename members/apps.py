@@ -9,7 +9,7 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
-        from members import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        from members import schema  # noqa: F401  (registers the OpenAPI auth extensions)
         from members.admin_site import LoginLimitedAuthenticationForm
 
         # The admin login checks passwords within the same limits as the API login.

@@ -11,7 +11,7 @@ from core.exceptions import InvalidInput
 from members.errors import AccountProtected, NotSharedWithPeer, SyncConflict
 from members.models import RetiredMemberId, SyncEvent, SyncInbound, User
 from members.selectors import user_shared_with_peer, username_taken
-from members.sync.peers import Peer
+from members.sync.peers import SYNCED_PROFILE_FIELDS, Peer
 
 
 @transaction.atomic
@@ -51,7 +51,7 @@ def inbound_apply(*, peer: Peer, webhook_id: str, payload: dict) -> str:
     if stale:
         return "stale"
 
-    fields = {k: data[k] for k in ("username", "email", "real_name", "tz") if k in data}
+    fields = {name: data[name] for name in SYNCED_PROFILE_FIELDS if name in data}
     if "username" in fields and username_taken(
         username=fields["username"], exclude_id=user.pk if user is not None else None
     ):

@@ -4,7 +4,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-SYNCED_FIELDS = ("id", "username", "email", "real_name", "tz")
+# What peers share of a member (never a password, hash or token): its id and these profile
+# fields, which a peer's webhook may set.
+SYNCED_PROFILE_FIELDS = ("username", "email", "real_name", "tz")
+SYNCED_FIELDS = ("id", *SYNCED_PROFILE_FIELDS)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,15 @@
-from drf_standardized_errors.openapi_serializers import ClientErrorEnum
-from rest_framework import serializers
+import json
 
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum
+from rest_framework import exceptions, serializers
+
+from core.parsers import reject_lone_surrogates
 from members.fields import TimeZoneField
+from members.ids import MEMBER_ID_LENGTH
 from members.models import SyncEvent, SyncInbound, User
 from members.serializers import UsernameField
-from members.sync.signing import TIMESTAMP_TOLERANCE
+from members.sync.peers import Peer
+from members.sync.signing import TIMESTAMP_TOLERANCE, signed_at
 from members.validators import validate_member_id
 
 
@@ -14,7 +19,7 @@ def _model_validators(name: str, model=User) -> list:
 
 
 class SyncUserDataSerializer(serializers.Serializer):
-    id = serializers.CharField(max_length=9, validators=[validate_member_id])
+    id = serializers.CharField(max_length=MEMBER_ID_LENGTH, validators=[validate_member_id])
     # Uniqueness is not checked here: a taken username is a 409 conflict, not a 400.
     username = UsernameField(required=False, validators=_model_validators("username"))
     email = serializers.EmailField(allow_blank=True, required=False)
@@ -65,6 +70,22 @@ def webhook_id_validate(value: str) -> str:
         raise serializers.ValidationError({"webhook-id": exc.detail}) from None
 
 
+def webhook_parse(*, body: bytes, headers: dict[str, str], peer: Peer) -> tuple[str, dict]:
+    """The webhook id and the validated payload of a webhook `peer` signed (400 naming the
+    field otherwise), in our field names. Parses the signed bytes themselves, not a re-encoding."""
+    try:
+        raw = json.loads(body)
+    except (ValueError, RecursionError):  # bad JSON, bad UTF-8, huge numbers, deep nesting
+        raise exceptions.ParseError("The body is not valid JSON.") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("data"), dict):
+        raise serializers.ValidationError({"data": ["An object is required."]})
+    webhook_id = webhook_id_validate(headers["webhook-id"])
+    raw = reject_lone_surrogates({**raw, "data": peer.from_wire(raw["data"])})
+    serializer = SyncWebhookSerializer(data=raw, context={"signed_at": signed_at(headers)})
+    serializer.is_valid(raise_exception=True)
+    return webhook_id, serializer.validated_data
+
+
 class SyncResultSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["applied", "duplicate", "stale"])
 
@@ -78,14 +99,3 @@ class _SyncForbiddenError(serializers.Serializer):
 class SyncForbiddenErrorResponseSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
     errors = _SyncForbiddenError(many=True)
-
-
-class _SyncConflictError(serializers.Serializer):
-    code = serializers.ChoiceField(choices=["conflict"])
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-
-class SyncConflictErrorResponseSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = _SyncConflictError(many=True)

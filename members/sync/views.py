@@ -1,5 +1,3 @@
-import json
-
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_standardized_errors.openapi_serializers import ErrorResponse401Serializer
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
@@ -7,31 +5,41 @@ from rest_framework import exceptions, permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.parsers import reject_lone_surrogates
+from core.serializers import ConflictErrorResponseSerializer
+from members.sync.authentication import PeerSignatureAuthentication, signature_headers
 from members.sync.inbound import inbound_apply
-from members.sync.peers import peers_configured
+from members.sync.peers import Peer
 from members.sync.serializers import (
-    SyncConflictErrorResponseSerializer,
     SyncForbiddenErrorResponseSerializer,
     SyncResultSerializer,
     SyncWebhookSerializer,
-    webhook_id_validate,
+    webhook_parse,
 )
-from members.sync.signing import SignatureError, signed_at, verify
 
-SIGNATURE_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
+
+class IsPeer(permissions.BasePermission):
+    """Requests a configured peer signed (see PeerSignatureAuthentication)."""
+
+    def has_permission(self, request, view) -> bool:
+        return isinstance(request.auth, Peer)
 
 
 @extend_validation_errors(["max_length", "blank", "invalid_text"], field_name="webhook-id")
 class UserSyncWebhookView(APIView):
     """Receive a user change from a peer site (Standard Webhooks signature required)."""
 
-    authentication_classes: list = []
-    permission_classes = [permissions.AllowAny]
+    authentication_classes = [PeerSignatureAuthentication]
+    permission_classes = [IsPeer]
     throttle_scope = "sync"
 
-    def get_authenticate_header(self, request):
-        return 'Webhook-Signature realm="user-sync"'
+    def initial(self, request, *args, **kwargs):
+        try:
+            super().initial(request, *args, **kwargs)
+        except exceptions.AuthenticationFailed:
+            # DRF authenticates before it throttles; a bad signature still counts against
+            # the caller's address (and is a 429 past the limit), as any other request does.
+            self.check_throttles(request)
+            raise
 
     @extend_schema(
         request=SyncWebhookSerializer,
@@ -43,37 +51,16 @@ class UserSyncWebhookView(APIView):
                 "A staff or superuser account here, or a member not shared with this peer.",
             ),
             409: OpenApiResponse(
-                SyncConflictErrorResponseSerializer,
+                ConflictErrorResponseSerializer,
                 "Username taken by another member, or the id of a member deleted here.",
             ),
         },
         tags=["sync"],
     )
     def post(self, request):
-        body = request.body  # the exact bytes that were signed
-        headers = {name: request.headers.get(name, "") for name in SIGNATURE_HEADERS}
-        peer = None
-        for candidate in peers_configured():
-            try:
-                verify(secret=candidate.secret, body=body, headers=headers)
-            except SignatureError:
-                continue
-            peer = candidate
-            break
-        if peer is None:
-            raise exceptions.AuthenticationFailed(
-                "Signature does not match a configured peer, "
-                "or the timestamp is outside ±5 minutes."
-            )
-        try:
-            raw = json.loads(body)
-        except (ValueError, RecursionError):  # bad JSON, bad UTF-8, huge numbers, deep nesting
-            raise exceptions.ParseError("The body is not valid JSON.") from None
-        if not isinstance(raw, dict) or not isinstance(raw.get("data"), dict):
-            raise exceptions.ValidationError({"data": ["An object is required."]})
-        webhook_id = webhook_id_validate(headers["webhook-id"])
-        raw = reject_lone_surrogates({**raw, "data": peer.from_wire(raw["data"])})
-        serializer = SyncWebhookSerializer(data=raw, context={"signed_at": signed_at(headers)})
-        serializer.is_valid(raise_exception=True)
-        result = inbound_apply(peer=peer, webhook_id=webhook_id, payload=serializer.validated_data)
+        peer = request.auth
+        webhook_id, payload = webhook_parse(
+            body=request.body, headers=signature_headers(request), peer=peer
+        )
+        result = inbound_apply(peer=peer, webhook_id=webhook_id, payload=payload)
         return Response({"status": result})
