@@ -7,7 +7,7 @@ import pytz
 from activity.models import ActivityPeriod
 from activity.services import activity_periods_add
 from members.models import User
-from members.services import user_create
+from members.services import users_bulk_create
 
 SAMPLE_MEMBERS = [
     {
@@ -36,12 +36,10 @@ def seed() -> str:
     existing = set(
         User.objects.filter(pk__in=[m["id"] for m in SAMPLE_MEMBERS]).values_list("pk", flat=True)
     )
-    created_members = 0
+    missing = [member for member in SAMPLE_MEMBERS if member["id"] not in existing]
+    created_members = len(users_bulk_create(rows=missing))
     created_periods = 0
     for member in SAMPLE_MEMBERS:
-        if member["id"] not in existing:
-            user_create(**member)
-            created_members += 1
         zone = pytz.timezone(member["tz"])
         wanted = [
             (

@@ -2,28 +2,26 @@
 
 import datetime as dt
 import random
-import secrets
 import string
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pytz
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from activity.models import ActivityPeriod
 from activity.names import FIRST_NAMES, LAST_NAMES
+from core.exceptions import InvalidInput
 from members.models import User
-from members.services import member_ids_allocate, users_sync_created
+from members.services import datetime_stamper, rows_insert, users_bulk_create
 
 POPULATE_BATCH_SIZE = 2000
-_MAX_PARAMS = 30_000  # per statement; PostgreSQL allows 65,535
 MAX_LOGGED_PERIODS = 10_000
 
 
-class ActivityError(ValueError):
+class ActivityError(InvalidInput):
     """A request the activity services refuse; nothing has been written."""
 
 
@@ -32,11 +30,6 @@ class PopulateResult:
     user_ids: list[str]
     periods_created: int
     seconds: float
-
-
-def _unusable_password() -> str:
-    # What make_password(None) stores, without its per-character random.choice loop.
-    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
 
 
 def _member_name(rng: random.Random, *, legacy_names: bool) -> tuple[str, str, str]:
@@ -72,55 +65,7 @@ def _past_periods(
     return periods
 
 
-_USER_FIELDS = (
-    "id",
-    "username",
-    "real_name",
-    "first_name",
-    "last_name",
-    "email",
-    "tz",
-    "password",
-    "is_superuser",
-    "is_staff",
-    "is_active",
-    "date_joined",
-)
-_FLAGS = (False, False, True)  # is_superuser, is_staff, is_active
 _PERIOD_FIELDS = ("user_id", "start_time", "end_time")
-
-
-def _datetime_stamper() -> Callable[[dt.datetime], object]:
-    """How a naive UTC datetime goes into a row for _rows_insert on this database."""
-    if connection.vendor == "sqlite":
-        # What Django stores for an aware datetime on SQLite: naive UTC text.
-        return str
-    return lambda value: value.replace(tzinfo=dt.UTC)
-
-
-def _rows_insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert plain value rows (datetimes already passed through _datetime_stamper()).
-
-    bulk_create prepares every value through its field (~5x the cost of the insert itself
-    at this volume), so the rows go to the driver as they are: executemany on SQLite (a C
-    loop, no round trips), multi-row VALUES statements elsewhere (one round trip per batch).
-    """
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    row_sql = f"({', '.join(['%s'] * len(fields))})"
-    # Identifiers come from the model's metadata; values always go as parameters.
-    insert = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.executemany(insert + row_sql, rows)
-            return
-        per_statement = max(1, min(len(rows), _MAX_PARAMS // len(fields)))
-        for offset in range(0, len(rows), per_statement):
-            chunk = rows[offset : offset + per_statement]
-            params = [value for row in chunk for value in row]
-            cursor.execute(insert + ", ".join([row_sql] * len(chunk)), params)
 
 
 def members_populate(
@@ -135,8 +80,10 @@ def members_populate(
 ) -> PopulateResult:
     """Create `count` members (unusable passwords, common time zones) with past periods.
 
-    One transaction; users and periods are inserted in batches (see _rows_insert). Names,
-    zones and periods are reproducible with `seed` (ids are always fresh, never reused).
+    One transaction, in batches: the members through the members' bulk writer (which gives
+    them fresh ids and queues their sync), their periods straight to the driver (see
+    members.services.rows_insert). Names, zones and periods are reproducible with `seed` (ids
+    are always fresh, never reused).
     """
     if count < 1:
         raise ActivityError(f"The number of members must be at least 1, not {count}.")
@@ -144,35 +91,37 @@ def members_populate(
         raise ActivityError(f"Periods per member cannot be negative ({periods_per_member}).")
     started = time.perf_counter()
     rng = random.Random(seed)
-    now = (now or timezone.now()).astimezone(dt.UTC).replace(second=0, microsecond=0)
-    now = now.replace(tzinfo=None)  # naive UTC until stamped for the database
-    stamp = _datetime_stamper()
-    joined = stamp(now)
+    joined = (now or timezone.now()).astimezone(dt.UTC).replace(second=0, microsecond=0)
+    now = joined.replace(tzinfo=None)  # naive UTC until stamped for the database
+    stamp = datetime_stamper()
     zones = pytz.common_timezones
-    ids = member_ids_allocate(count=count)
+    ids: list[str] = []
     periods_created = 0
     with transaction.atomic():
         for offset in range(0, count, batch_size):
-            users, periods = [], []
-            for member_id in ids[offset : offset + batch_size]:
+            members, spans = [], []
+            for _ in range(min(batch_size, count - offset)):
                 real_name, first, last = _member_name(rng, legacy_names=legacy_names)
-                username = f"{real_name.lower().replace(' ', '.')}.{member_id[1:].lower()}"
-                tz = _pick(rng, zones)
-                password = _unusable_password()
-                users.append(
-                    (member_id, username, real_name, first, last, "", tz, password, *_FLAGS, joined)
+                members.append(
+                    {
+                        "real_name": real_name,
+                        "first_name": first,
+                        "last_name": last,
+                        "tz": _pick(rng, zones),
+                    }
                 )
-                periods.extend(
-                    (member_id, stamp(start), stamp(end))
-                    for start, end in _past_periods(rng, count=periods_per_member, now=now)
-                )
-            _rows_insert(User, _USER_FIELDS, users)
-            _rows_insert(ActivityPeriod, _PERIOD_FIELDS, periods)
+                spans.append(_past_periods(rng, count=periods_per_member, now=now))
+            batch_ids = users_bulk_create(rows=members, joined=joined)
+            periods = [
+                (member_id, stamp(start), stamp(end))
+                for member_id, member_spans in zip(batch_ids, spans, strict=True)
+                for start, end in member_spans
+            ]
+            rows_insert(ActivityPeriod, _PERIOD_FIELDS, periods)
+            ids.extend(batch_ids)
             periods_created += len(periods)
             if progress is not None:
-                progress(len(users))
-        # The new members reach peer sites like any other (outbox rows in this transaction).
-        users_sync_created(user_ids=ids)
+                progress(len(members))
     return PopulateResult(
         user_ids=ids, periods_created=periods_created, seconds=time.perf_counter() - started
     )

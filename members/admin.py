@@ -14,9 +14,9 @@ from members.models import (
     User,
 )
 from members.sync import delivery as sync_delivery
-from members.sync.outbox import event_record
-from members.sync.peers import SYNCED_FIELDS
 from members.tasks import sync_deliver
+
+ADD_FIELDS = ("username", "real_name", "email", "tz")  # and the two password entries
 
 
 @admin.register(User)
@@ -45,7 +45,7 @@ class UserAdmin(DjangoUserAdmin):
             None,
             {
                 "classes": ["wide"],
-                "fields": ["username", "real_name", "email", "tz", "password1", "password2"],
+                "fields": [*ADD_FIELDS, "password1", "password2"],
             },
         ),
     ]
@@ -67,16 +67,25 @@ class UserAdmin(DjangoUserAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        if change and "is_active" in form.changed_data:
-            # Turned on or off here: no peer may turn it on again by its own rule.
-            obj.deactivated_by_peer = ""
-        # The admin writes the user through its form; the outbox row joins the same
-        # transaction (the admin wraps each save in one), so the sync is never lost.
-        super().save_model(request, obj, form, change)
-        if not change:
-            event_record(type=SyncEvent.Type.CREATED, user=obj)
-        elif set(form.changed_data) & set(SYNCED_FIELDS):
-            event_record(type=SyncEvent.Type.UPDATED, user=obj)
+        # A door onto the members services like the API: they allocate a never-used id, apply
+        # who-may-change-whom and write the sync outbox, in the admin's transaction. Groups
+        # and permissions (many-to-many) are saved after this by save_related, as usual.
+        if change:
+            m2m = {field.name for field in User._meta.many_to_many}
+            data = {name: form.cleaned_data[name] for name in form.changed_data if name not in m2m}
+            # `obj` already holds the form's values; the service compares with what is stored.
+            stored = User.objects.get(pk=obj.pk)
+            services.user_update(user=stored, data=data, actor=request.user)
+            return
+        user = services.user_create(
+            **{name: form.cleaned_data[name] for name in ADD_FIELDS},
+            password=form.cleaned_data["password1"],
+            validate_password_strength=False,  # the form has checked it against this member
+        )
+        # The admin goes on with `obj` (change message, redirect to the new member's page).
+        obj.pk = user.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
 
     def delete_model(self, request, obj):
         services.user_delete(user=obj, actor=request.user)

@@ -1,7 +1,7 @@
 """Demo members for `manage.py seed_demo` (idempotent: keyed by username)."""
 
 from members.models import User
-from members.services import user_create
+from members.services import users_bulk_create
 
 DEMO_MEMBERS = [
     {
@@ -38,5 +38,5 @@ def seed() -> str:
             "username", flat=True
         )
     )
-    created = [user_create(**m) for m in DEMO_MEMBERS if m["username"] not in existing]
+    created = users_bulk_create(rows=[m for m in DEMO_MEMBERS if m["username"] not in existing])
     return f"{len(created)} demo members created, {len(existing)} already there"

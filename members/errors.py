@@ -10,6 +10,13 @@ class AccountProtected(PermissionDenied):
     default_detail = "Only a superuser may change or delete a staff or superuser account."
 
 
+class PrivilegesProtected(PermissionDenied):
+    """Someone who is not a superuser making an account staff or superuser (or unmaking it)."""
+
+    default_code = "protected_privileges"
+    default_detail = "Only a superuser decides who is staff or superuser."
+
+
 class NotSharedWithPeer(PermissionDenied):
     """A peer changing a member that neither came from it nor was sent to it."""
 

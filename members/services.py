@@ -1,21 +1,26 @@
 """The only writers of members. Every door (API, admin, commands, demo) calls these."""
 
+import datetime as dt
 import secrets
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.password_validation import validate_password
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 
-from core.exceptions import InvalidInput
+from core.exceptions import Conflict, InvalidInput
 from core.services import fields_check, model_update
-from members.errors import AccountProtected
+from members.errors import AccountProtected, PrivilegesProtected
 from members.ids import member_id_generate
 from members.models import DEFAULT_TIME_ZONE, RetiredMemberId, SyncEvent, User
 from members.selectors import users_named
 from members.sync.outbox import event_record, events_record
-from members.sync.peers import peers_configured
+from members.sync.peers import SYNCED_FIELDS, SYNCED_PROFILE_FIELDS, peers_configured
 
 _ID_BATCH = 900  # stays under SQLite's bound-parameter limit
+_MAX_PARAMS = 30_000  # per statement; PostgreSQL allows 65,535
 
 
 def user_change_allowed(*, actor: User, target: User) -> bool:
@@ -33,6 +38,17 @@ def user_change_check(*, actor: User, target: User) -> None:
         raise AccountProtected()
 
 
+def _ids_used(ids: Iterable[str]) -> set[str]:
+    """Those of `ids` that a member has now or had before (retired ids)."""
+    ids = list(ids)
+    used: set[str] = set()
+    for start in range(0, len(ids), _ID_BATCH):
+        chunk = ids[start : start + _ID_BATCH]
+        used.update(User.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+        used.update(RetiredMemberId.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+    return used
+
+
 def member_ids_allocate(*, count: int, exclude: Iterable[str] = ()) -> list[str]:
     """`count` fresh ids, none used by a member now or ever before (reads only)."""
     taken = set(exclude)
@@ -40,10 +56,7 @@ def member_ids_allocate(*, count: int, exclude: Iterable[str] = ()) -> list[str]
     while len(ids) < count:
         wanted = count - len(ids)
         candidates = {member_id_generate() for _ in range(wanted)} - taken
-        for start in range(0, len(candidates), _ID_BATCH):
-            chunk = list(candidates)[start : start + _ID_BATCH]
-            taken.update(User.objects.filter(pk__in=chunk).values_list("pk", flat=True))
-            taken.update(RetiredMemberId.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+        taken.update(_ids_used(candidates))
         fresh = sorted(candidates - taken)[:wanted]
         taken.update(fresh)
         ids.extend(fresh)
@@ -91,41 +104,155 @@ def user_create(
     return user
 
 
-def users_bulk_create(*, users: list[User], batch_size: int = 1000) -> list[User]:
-    """Insert many prepared members at once (seeding) and queue their sync in bulk."""
-    with transaction.atomic():
-        created = User.objects.bulk_create(users, batch_size=batch_size)
-        events_record(type=SyncEvent.Type.CREATED, users=created)
-    return created
+def datetime_stamper() -> Callable[[dt.datetime], object]:
+    """How a naive UTC datetime goes into a row for rows_insert() on this database."""
+    if connection.vendor == "sqlite":
+        # What Django stores for an aware datetime on SQLite: naive UTC text.
+        return str
+    return lambda value: value.replace(tzinfo=dt.UTC)
 
 
-USER_UPDATABLE_FIELDS = frozenset({"email", "real_name", "tz", "username"})
+def rows_insert(model: type[models.Model], fields: Sequence[str], rows: list[tuple]) -> None:
+    """Insert plain value rows of `model` (datetimes already passed through datetime_stamper()).
+
+    bulk_create prepares every value through its field (~5x the cost of the insert itself at
+    seeding volume), so the rows go to the driver as they are: executemany on SQLite (a C loop,
+    no round trips), multi-row VALUES statements elsewhere (one round trip per batch). Nothing
+    is validated: for rows a service has built. Generic over models (a candidate for core).
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    row_sql = f"({', '.join(['%s'] * len(fields))})"
+    # Identifiers come from the model's metadata; values always go as parameters.
+    insert = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.executemany(insert + row_sql, rows)
+            return
+        per_statement = max(1, min(len(rows), _MAX_PARAMS // len(fields)))
+        for offset in range(0, len(rows), per_statement):
+            chunk = rows[offset : offset + per_statement]
+            params = [value for row in chunk for value in row]
+            cursor.execute(insert + ", ".join([row_sql] * len(chunk)), params)
 
 
-def users_sync_created(*, user_ids: list[str]) -> int:
-    """Queue the sync of members that a seeding service inserted in bulk (call it inside the
-    same transaction as the insert). Returns how many events were written."""
-    if not peers_configured():
-        return 0
-    written = 0
-    for start in range(0, len(user_ids), _ID_BATCH):
-        users = list(User.objects.filter(pk__in=user_ids[start : start + _ID_BATCH]))
-        written += len(events_record(type=SyncEvent.Type.CREATED, users=users))
-    return written
+# What a seeding row may give; the other columns are the same for every seeded member.
+SEED_FIELDS = frozenset({"id", "username", "real_name", "first_name", "last_name", "email", "tz"})
+_SEED_COLUMNS = (
+    "id",
+    "username",
+    "real_name",
+    "first_name",
+    "last_name",
+    "email",
+    "tz",
+    "password",
+    "is_superuser",
+    "is_staff",
+    "is_active",
+    "date_joined",
+)
+_SEED_FLAGS = (False, False, True)  # is_superuser, is_staff, is_active
+
+
+def _unusable_password() -> str:
+    # What make_password(None) stores, without its per-character random.choice loop.
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
+
+
+@transaction.atomic
+def users_bulk_create(
+    *, rows: Sequence[Mapping[str, str]], joined: dt.datetime | None = None
+) -> list[str]:
+    """Insert seeded members (populate, insert_user, demo data) in bulk and queue their sync.
+
+    Each row holds some of SEED_FIELDS. A row without `id` gets one from member_ids_allocate();
+    an explicit id (a fixture's) must never have been used (Conflict). A row without `username`
+    gets the dotted, lower-case real name plus the id (unique as the id is). Seeded members are
+    active, not staff, joined at `joined` (default now) and cannot log in. The rows are the
+    services' own data, not validated field by field (the database's constraints hold).
+    Returns the ids in the order of `rows`.
+    """
+    if not rows:
+        return []
+    fields_check(data=dict.fromkeys(set().union(*rows)), fields=SEED_FIELDS)
+    explicit = [row["id"] for row in rows if row.get("id")]
+    if explicit:
+        used = _ids_used(explicit) | {i for i, n in Counter(explicit).items() if n > 1}
+        if used:
+            raise Conflict(
+                f"Member ids are never reused; already used here: {', '.join(sorted(used))}.",
+                code="id_used",
+                attr="id",
+            )
+    fresh = iter(member_ids_allocate(count=len(rows) - len(explicit), exclude=explicit))
+    stamp = datetime_stamper()
+    date_joined = stamp((joined or timezone.now()).astimezone(dt.UTC).replace(tzinfo=None))
+    normalize_email = User.objects.normalize_email
+    values = []
+    for row in rows:
+        member_id = row.get("id") or next(fresh)
+        real_name = row.get("real_name", "")
+        username = row.get("username") or (
+            f"{real_name.lower().replace(' ', '.')}.{member_id[1:].lower()}"
+        )
+        email = row.get("email", "")
+        values.append(
+            (
+                member_id,
+                username,
+                real_name,
+                row.get("first_name", ""),
+                row.get("last_name", ""),
+                normalize_email(email) if email else "",
+                row.get("tz", DEFAULT_TIME_ZONE),
+                _unusable_password(),
+                *_SEED_FLAGS,
+                date_joined,
+            )
+        )
+    rows_insert(User, _SEED_COLUMNS, values)
+    if peers_configured():
+        # The new members reach peer sites like any other (outbox rows in this transaction).
+        users = [User(**dict(zip(_SEED_COLUMNS, row, strict=True))) for row in values]
+        events_record(type=SyncEvent.Type.CREATED, users=users)
+    return [row[0] for row in values]
+
+
+# A member's profile, which they change themself, is what peers share of them.
+USER_PROFILE_FIELDS = frozenset(SYNCED_PROFILE_FIELDS)
+# Who is staff or superuser only a superuser decides.
+USER_PRIVILEGE_FIELDS = frozenset({"is_staff", "is_superuser"})
+# What staff change in the admin besides the profile.
+USER_ACCOUNT_FIELDS = frozenset({"first_name", "last_name", "is_active"}) | USER_PRIVILEGE_FIELDS
+USER_UPDATABLE_FIELDS = USER_PROFILE_FIELDS | USER_ACCOUNT_FIELDS
 
 
 @transaction.atomic
 def user_update(
     *, user: User, data: dict, actor: User | None = None, origin_peer: str = ""
 ) -> User:
-    """Change profile fields (validated); saves only what changed and queues its sync.
+    """Change fields of USER_UPDATABLE_FIELDS (validated); saves only what changed and queues
+    the sync when a synced field changed.
 
-    `actor` is who asks (None: the system itself, e.g. sync, which checks its own rules)."""
+    `actor` is who asks (None: the system itself, e.g. sync, which checks its own rules); only
+    a superuser changes a staff or superuser account or makes anyone staff or superuser.
+    Turning a member on or off here clears `deactivated_by_peer`: no peer may turn it on again
+    by its own rule."""
     fields_check(data=data, fields=USER_UPDATABLE_FIELDS)
+    changed = {name for name, value in data.items() if getattr(user, name) != value}
     if actor is not None:
         user_change_check(actor=actor, target=user)
-    user, changed = model_update(instance=user, fields=USER_UPDATABLE_FIELDS, data=data)
-    if changed:
+        if changed & USER_PRIVILEGE_FIELDS and not actor.is_superuser:
+            raise PrivilegesProtected()
+    if "is_active" in changed:
+        data = {**data, "deactivated_by_peer": ""}
+    user, _ = model_update(
+        instance=user, fields=USER_UPDATABLE_FIELDS | {"deactivated_by_peer"}, data=data
+    )
+    if changed & set(SYNCED_FIELDS):
         event_record(type=SyncEvent.Type.UPDATED, user=user, origin_peer=origin_peer)
     return user
 
