@@ -1,4 +1,4 @@
-from django.contrib.auth import user_logged_in
+from django.contrib.auth import user_logged_in, user_logged_out
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from knox.models import AuthToken
@@ -69,6 +69,8 @@ class LogoutView(APIView):
     def post(self, request):
         if isinstance(request.auth, AuthToken):
             request.auth.delete()
+            # As django.contrib.auth.logout() does, so receivers see API logouts too.
+            user_logged_out.send(sender=request.user.__class__, request=request, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
