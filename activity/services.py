@@ -4,6 +4,7 @@ import datetime as dt
 import random
 import string
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -81,9 +82,9 @@ def members_populate(
     """Create `count` members (unusable passwords, common time zones) with past periods.
 
     One transaction, in batches: the members through the members' bulk writer (which gives
-    them fresh ids and queues their sync), their periods straight to the driver (see
-    members.services.rows_insert). Names, zones and periods are reproducible with `seed` (ids
-    are always fresh, never reused).
+    them fresh ids and queues their sync), each batch's periods straight to the driver after
+    it (members.services.rows_insert). Names, zones and periods are reproducible with `seed`
+    (ids are always fresh, never reused).
     """
     if count < 1:
         raise ActivityError(f"The number of members must be at least 1, not {count}.")
@@ -95,33 +96,38 @@ def members_populate(
     now = joined.replace(tzinfo=None)  # naive UTC until stamped for the database
     stamp = datetime_stamper()
     zones = pytz.common_timezones
-    ids: list[str] = []
+    # Each member's periods, drawn right after its name and zone (the order `seed` repeats),
+    # wait here until the writer has inserted the member's batch.
+    pending: deque[list[tuple[dt.datetime, dt.datetime]]] = deque()
     periods_created = 0
+
+    def members():
+        for _ in range(count):
+            real_name, first, last = _member_name(rng, legacy_names=legacy_names)
+            tz = _pick(rng, zones)
+            pending.append(_past_periods(rng, count=periods_per_member, now=now))
+            yield {"real_name": real_name, "first_name": first, "last_name": last, "tz": tz}
+
+    def periods_insert(member_ids: list[str]) -> None:
+        nonlocal periods_created
+        periods = [
+            (member_id, stamp(start), stamp(end))
+            for member_id in member_ids
+            for start, end in pending.popleft()
+        ]
+        rows_insert(ActivityPeriod, _PERIOD_FIELDS, periods)
+        periods_created += len(periods)
+        if progress is not None:
+            progress(len(member_ids))
+
     with transaction.atomic():
-        for offset in range(0, count, batch_size):
-            members, spans = [], []
-            for _ in range(min(batch_size, count - offset)):
-                real_name, first, last = _member_name(rng, legacy_names=legacy_names)
-                members.append(
-                    {
-                        "real_name": real_name,
-                        "first_name": first,
-                        "last_name": last,
-                        "tz": _pick(rng, zones),
-                    }
-                )
-                spans.append(_past_periods(rng, count=periods_per_member, now=now))
-            batch_ids = users_bulk_create(rows=members, joined=joined)
-            periods = [
-                (member_id, stamp(start), stamp(end))
-                for member_id, member_spans in zip(batch_ids, spans, strict=True)
-                for start, end in member_spans
-            ]
-            rows_insert(ActivityPeriod, _PERIOD_FIELDS, periods)
-            ids.extend(batch_ids)
-            periods_created += len(periods)
-            if progress is not None:
-                progress(len(members))
+        ids = users_bulk_create(
+            rows=members(),
+            count=count,
+            joined=joined,
+            batch_size=batch_size,
+            inserted=periods_insert,
+        )
     return PopulateResult(
         user_ids=ids, periods_created=periods_created, seconds=time.perf_counter() - started
     )

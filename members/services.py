@@ -3,7 +3,8 @@
 import datetime as dt
 import secrets
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import islice
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.password_validation import validate_password
@@ -162,63 +163,85 @@ def _unusable_password() -> str:
     return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
 
 
+SEED_BATCH_SIZE = 2000
+
+
 @transaction.atomic
 def users_bulk_create(
-    *, rows: Sequence[Mapping[str, str]], joined: dt.datetime | None = None
+    *,
+    rows: Iterable[Mapping[str, str]],
+    count: int | None = None,
+    joined: dt.datetime | None = None,
+    batch_size: int = SEED_BATCH_SIZE,
+    inserted: Callable[[list[str]], object] | None = None,
 ) -> list[str]:
     """Insert seeded members (populate, insert_user, demo data) in bulk and queue their sync.
 
-    Each row holds some of SEED_FIELDS. A row without `id` gets one from member_ids_allocate();
-    an explicit id (a fixture's) must never have been used (Conflict). A row without `username`
-    gets the dotted, lower-case real name plus the id (unique as the id is). Seeded members are
-    active, not staff, joined at `joined` (default now) and cannot log in. The rows are the
-    services' own data, not validated field by field (the database's constraints hold).
-    Returns the ids in the order of `rows`.
+    Each row holds some of SEED_FIELDS. A row without `id` gets one from member_ids_allocate(),
+    drawn for the whole run at once so that rows go in in primary-key order; an explicit id (a
+    fixture's) must never have been used (Conflict). A row without `username` gets the dotted,
+    lower-case real name plus the id (unique as the id is). Seeded members are active, not
+    staff, joined at `joined` (default now) and cannot log in. The rows are the services' own
+    data, not validated field by field (the database's constraints hold).
+
+    `rows` is read `batch_size` rows at a time (a generator of `count` rows keeps memory flat);
+    after each batch is written, and before the next row is read, `inserted` gets that batch's
+    ids. Returns all ids in the order of `rows`.
     """
-    if not rows:
-        return []
-    fields_check(data=dict.fromkeys(set().union(*rows)), fields=SEED_FIELDS)
-    explicit = [row["id"] for row in rows if row.get("id")]
-    if explicit:
-        used = _ids_used(explicit) | {i for i, n in Counter(explicit).items() if n > 1}
-        if used:
-            raise Conflict(
-                f"Member ids are never reused; already used here: {', '.join(sorted(used))}.",
-                code="id_used",
-                attr="id",
-            )
-    fresh = iter(member_ids_allocate(count=len(rows) - len(explicit), exclude=explicit))
+    allocated = member_ids_allocate(count=len(rows) if count is None else count)
+    fresh = iter(allocated)
     stamp = datetime_stamper()
     date_joined = stamp((joined or timezone.now()).astimezone(dt.UTC).replace(tzinfo=None))
-    normalize_email = User.objects.normalize_email
-    values = []
-    for row in rows:
-        member_id = row.get("id") or next(fresh)
-        real_name = row.get("real_name", "")
-        username = row.get("username") or (
-            f"{real_name.lower().replace(' ', '.')}.{member_id[1:].lower()}"
-        )
-        email = row.get("email", "")
-        values.append(
-            (
-                member_id,
-                username,
-                real_name,
-                row.get("first_name", ""),
-                row.get("last_name", ""),
-                normalize_email(email) if email else "",
-                row.get("tz", DEFAULT_TIME_ZONE),
-                _unusable_password(),
-                *_SEED_FLAGS,
-                date_joined,
+    rows = iter(rows)
+    explicit_seen: set[str] = set()
+    ids: list[str] = []
+    while batch := list(islice(rows, batch_size)):
+        fields_check(data=dict.fromkeys(set().union(*batch)), fields=SEED_FIELDS)
+        explicit = [row["id"] for row in batch if row.get("id")]
+        if explicit:
+            again = {i for i, n in Counter(explicit).items() if n > 1} | (
+                explicit_seen & set(explicit)
             )
-        )
-    rows_insert(User, _SEED_COLUMNS, values)
-    if peers_configured():
-        # The new members reach peer sites like any other (outbox rows in this transaction).
-        users = [User(**dict(zip(_SEED_COLUMNS, row, strict=True))) for row in values]
-        events_record(type=SyncEvent.Type.CREATED, users=users)
-    return [row[0] for row in values]
+            used = _ids_used(explicit) | again | set(explicit).intersection(allocated)
+            if used:
+                raise Conflict(
+                    f"Member ids are never reused; already used here: {', '.join(sorted(used))}.",
+                    code="id_used",
+                    attr="id",
+                )
+            explicit_seen.update(explicit)
+        values = [_seed_values(row, fresh=fresh, date_joined=date_joined) for row in batch]
+        rows_insert(User, _SEED_COLUMNS, values)
+        if peers_configured():
+            # They reach peer sites like any other member (outbox rows in this transaction).
+            users = [User(**dict(zip(_SEED_COLUMNS, row, strict=True))) for row in values]
+            events_record(type=SyncEvent.Type.CREATED, users=users)
+        batch_ids = [row[0] for row in values]
+        ids.extend(batch_ids)
+        if inserted is not None:
+            inserted(batch_ids)
+    return ids
+
+
+def _seed_values(row: Mapping[str, str], *, fresh: Iterator[str], date_joined) -> tuple:
+    """The _SEED_COLUMNS of one seeded member."""
+    member_id = row.get("id") or next(fresh, None)
+    if member_id is None:
+        raise InvalidInput("More rows than `count`.", attr="count")
+    real_name = row.get("real_name", "")
+    email = row.get("email", "")
+    return (
+        member_id,
+        row.get("username") or f"{real_name.lower().replace(' ', '.')}.{member_id[1:].lower()}",
+        real_name,
+        row.get("first_name", ""),
+        row.get("last_name", ""),
+        User.objects.normalize_email(email) if email else "",
+        row.get("tz", DEFAULT_TIME_ZONE),
+        _unusable_password(),
+        *_SEED_FLAGS,
+        date_joined,
+    )
 
 
 # A member's profile, which they change themself, is what peers share of them.
