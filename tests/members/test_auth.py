@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth import user_logged_in, user_logged_out
 from django.urls import reverse
 from knox.models import AuthToken
 
@@ -120,13 +121,51 @@ def test_login_is_throttled_after_five_attempts_per_minute(db, api_client):
 
 
 def test_logout_revokes_only_that_token(db, api_client, user):
-    _, first = AuthToken.objects.create(user)
-    _, second = AuthToken.objects.create(user)
+    revoked, first = AuthToken.objects.create(user)
+    kept, second = AuthToken.objects.create(user)
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {first}")
     assert api_client.post(LOGOUT).status_code == 204
+    assert list(AuthToken.objects.values_list("token_key", flat=True)) == [kept.token_key]
+    assert revoked.token_key != kept.token_key
     assert api_client.get(ME).status_code == 401
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {second}")
     assert api_client.get(ME).status_code == 200
+
+
+@pytest.fixture
+def signals():
+    """What user_logged_in / user_logged_out receivers see: (signal, user id, request path)."""
+    seen = []
+
+    def receiver(signal, sender, request, user, **kwargs):
+        seen.append(("in" if signal is user_logged_in else "out", user.pk, request.path))
+
+    user_logged_in.connect(receiver)
+    user_logged_out.connect(receiver)
+    yield seen
+    user_logged_in.disconnect(receiver)
+    user_logged_out.disconnect(receiver)
+
+
+def test_logout_sends_user_logged_out_once_after_revoking(db, api_client, user, signals):
+    _, token = AuthToken.objects.create(user)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+    assert api_client.post(LOGOUT).status_code == 204
+
+    assert signals == [("out", user.pk, LOGOUT)]
+    assert not AuthToken.objects.exists()
+
+
+def test_login_and_registration_send_user_logged_in_once(db, api_client, signals):
+    UserFactory(username="ray")
+    registered = api_client.post(REGISTER, GOOD, format="json").json()["user"]["id"]
+    ray = api_client.post(LOGIN, {"username": "ray", "password": TEST_PASSWORD})
+    api_client.post(LOGIN, {"username": "ray", "password": "wrong-password"})
+
+    assert ray.status_code == 200
+    ray_id = User.objects.get(username="ray").pk
+    assert signals == [("in", registered, REGISTER), ("in", ray_id, LOGIN)]
 
 
 @pytest.mark.parametrize(

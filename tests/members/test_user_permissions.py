@@ -113,6 +113,7 @@ def test_a_superuser_changes_and_deletes_staff_and_superusers(make_token_client,
     assert client.delete(f"{USERS}{other_root.pk}/").status_code == 204
     assert client.post(f"{USERS}bulk-delete/", {"ids": [staff.pk]}).json() == {"deleted": 1}
     assert set(RetiredMemberId.objects.values_list("pk", flat=True)) == {staff.pk, other_root.pk}
+    assert not User.objects.filter(pk__in=[staff.pk, other_root.pk]).exists()
 
 
 def test_staff_change_their_own_account_without_permissions(staff_client):

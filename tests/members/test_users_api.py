@@ -101,6 +101,7 @@ def test_staff_with_permissions_update_and_delete_members(manager_client, other_
     url = f"{USERS}{other_user.pk}/"
     assert manager_client.patch(url, {"real_name": "Changed"}).json()["real_name"] == "Changed"
     assert manager_client.delete(url).status_code == 204
+    assert not User.objects.filter(pk=other_user.pk).exists()
     assert RetiredMemberId.objects.filter(pk=other_user.pk).exists()
 
 
@@ -119,6 +120,7 @@ def test_bulk_delete_all_or_nothing(manager_client):
     response = manager_client.post(f"{USERS}bulk-delete/", {"ids": [u.pk for u in users[:2]]})
     assert response.json() == {"deleted": 2}
     assert set(RetiredMemberId.objects.values_list("pk", flat=True)) == {u.pk for u in users[:2]}
+    assert not User.objects.filter(pk__in=[u.pk for u in users[:2]]).exists()
     assert User.objects.filter(pk=users[2].pk).exists()
 
 
