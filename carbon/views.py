@@ -82,6 +82,23 @@ class UsageListMixin:
     ]
 
 
+# Usage dates lie between 1900 and 2200 (carbon.models.validate_usage_at), in bodies and filters.
+_RANGE_ERRORS = [
+    extend_validation_errors(["out_of_range"], field_name=name, methods=["get"])
+    for name in ("usage_at_after", "usage_at_before")
+]
+
+
+def _range_errors(view):
+    for decorate in _RANGE_ERRORS:
+        view = decorate(view)
+    return view
+
+
+@_range_errors
+@extend_validation_errors(
+    ["out_of_range"], field_name="usage_at", actions=["create", "update", "partial_update"]
+)
 @extend_validation_errors(["not_found", "invalid"], field_name="ids", actions=["bulk_delete"])
 class UsageViewSet(
     UsageListMixin,
@@ -139,6 +156,7 @@ class UsageViewSet(
         return Response(BulkDeleteResultSerializer({"deleted": deleted}).data)
 
 
+@_range_errors
 class UserUsageListView(UsageListMixin, generics.ListAPIView):
     """One member's usages (yourself, or anyone for staff), with the /usages/ filters."""
 
@@ -173,8 +191,11 @@ def _summary_for(request) -> selectors.Summary:
 
 SUMMARY_ERRORS = [
     ("group_by", ["invalid_choice"]),
-    ("usage_at_after", ["invalid", "naive", "overflow"]),
-    ("usage_at_before", ["invalid", "naive", "overflow", "range_empty", "range_too_long"]),
+    ("usage_at_after", ["invalid", "naive", "overflow", "out_of_range"]),
+    (
+        "usage_at_before",
+        ["invalid", "naive", "overflow", "out_of_range", "range_empty", "range_too_long"],
+    ),
     ("tz", ["invalid_time_zone", "max_length", "blank", "null_characters_not_allowed"]),
     ("usage_type", ["invalid", "min_value", "max_value", "max_string_length"]),
     ("user", ["max_length", "blank", "null_characters_not_allowed"]),

@@ -6,6 +6,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
@@ -90,6 +91,9 @@ class ItemViewSet(viewsets.ModelViewSet):
         services.item_delete(item=instance)
 
 
+@extend_validation_errors(
+    ["invalid_text"], field_name="phone", actions=["create", "update", "partial_update"]
+)
 class CustomerViewSet(
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
