@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
+from core.exceptions import Conflict, InvalidInput
 from randomdata.client import RandomDataClient
 from randomdata.models import (
     ADDRESS_DATA_FIELDS,
@@ -24,13 +25,7 @@ from randomdata.models import (
     LinkMethod,
     RandomUser,
 )
-from randomdata.records import (
-    RecordError,
-    fingerprint_key,
-    parse_address,
-    parse_credit_card,
-    parse_user,
-)
+from randomdata.records import fingerprint_key, parse_page
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +37,10 @@ ADDRESS_FIELDS = ADDRESS_DATA_FIELDS
 CARD_FIELDS = ["upstream_id", "brand", "last4", "expiry_date", "fingerprint"]
 
 
-class IngestionBusy(Exception):
+class IngestionBusy(Conflict):
     """Another ingestion of the same kind holds the lease."""
+
+    default_code = "ingestion_busy"
 
     def __init__(self, kind: str):
         super().__init__(f"An ingestion of {kind} is already running; not starting another.")
@@ -98,12 +95,12 @@ def _upsert(model: type[models.Model], objs: list, update_fields: list[str]) -> 
 def _write_users(rows: list[tuple[dict, dict | None, dict | None]], now: datetime) -> int:
     uids = [user["uid"] for user, _address, _card in rows]
     existing = set(RandomUser.objects.filter(uid__in=uids).values_list("uid", flat=True))
-    _upsert(
-        RandomUser,
-        [RandomUser(**user, fetched_at=now, updated_at=now) for user, _a, _c in rows],
-        USER_FIELDS,
-    )
-    owner = dict(RandomUser.objects.filter(uid__in=uids).values_list("uid", "pk"))
+    users = [RandomUser(**user, fetched_at=now, updated_at=now) for user, _a, _c in rows]
+    _upsert(RandomUser, users, USER_FIELDS)
+    # The upsert sets each user's pk (RETURNING, on SQLite and PostgreSQL), inserted or not.
+    owner = {user.uid: user.pk for user in users}
+    if None in owner.values():  # a backend that cannot return rows from a bulk upsert
+        owner = dict(RandomUser.objects.filter(uid__in=uids).values_list("uid", "pk"))
 
     def embedded(model, fields: dict, user_uid) -> models.Model:
         return model(
@@ -155,33 +152,6 @@ def _write_standalone(
 # --- Ingestion ------------------------------------------------------------------------------
 
 
-def _parse_page(kind: str, page: list, key: bytes | None) -> tuple[list, list[dict]]:
-    """Valid rows of one page (duplicates dropped) and the reasons for the skipped ones."""
-    rows, skips, seen = [], [], set()
-    for index, raw in enumerate(page):
-        uid = raw.get("uid") if isinstance(raw, dict) else None
-        try:
-            if kind == IngestionKind.USERS:
-                row = parse_user(raw, key=key)
-                row_uid = row[0]["uid"]
-            elif kind == IngestionKind.ADDRESSES:
-                row = parse_address(raw)
-                row_uid = row["uid"]
-            else:
-                row = parse_credit_card(raw, key=key)
-                row_uid = row["uid"]
-            if row_uid in seen:
-                raise RecordError("uid: duplicate within one response")
-        except RecordError as exc:
-            skips.append(
-                {"index": index, "uid": str(uid)[:64] if uid else None, "reason": str(exc)}
-            )
-            continue
-        seen.add(row_uid)
-        rows.append(row)
-    return rows, skips
-
-
 def _write(kind: str, rows: list, now: datetime) -> int:
     if kind == IngestionKind.USERS:
         return _write_users(rows, now)
@@ -194,7 +164,7 @@ def _ingest(
     *, kind: str, size: int, client: RandomDataClient | None, progress: Progress | None
 ) -> IngestionRun:
     if size < 1:
-        raise ValueError("size must be at least 1")
+        raise InvalidInput("size must be at least 1.", code="min_value", attr="size")
     # Fail before fetching anything when cards would have no fingerprint key.
     key = fingerprint_key() if kind != IngestionKind.ADDRESSES else None
     client = client or RandomDataClient()
@@ -202,7 +172,7 @@ def _ingest(
         run = IngestionRun.objects.create(kind=kind, started_at=timezone.now(), requested=size)
         try:
             for page in client.pages(kind, size):
-                rows, skips = _parse_page(kind, page, key)
+                rows, skips = parse_page(kind, page, key=key)
                 now = timezone.now()
                 # One transaction per page: the rows and the run's counters commit together,
                 # so a failure later leaves only whole batches, all of them counted.
@@ -214,9 +184,9 @@ def _ingest(
                     room = MAX_SKIP_REASONS - len(run.skip_reasons)
                     run.skip_reasons = [*run.skip_reasons, *skips[: max(room, 0)]]
                     run.save(update_fields=["created", "updated", "skipped", "skip_reasons"])
+                    renew()  # in the same commit: one write transaction per page, not two
                 for skip in skips:
                     logger.warning("random-data %s record skipped: %s", kind, skip["reason"])
-                renew()
                 if progress is not None:
                     progress(len(page))
         except BaseException as exc:

@@ -5,13 +5,23 @@ import uuid
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from randomdata.models import Address, CreditCard, RandomUser
 from randomdata.records import (
+    AddressRecordSerializer,
+    CreditCardRecordSerializer,
+    EmbeddedAddressSerializer,
+    EmbeddedCreditCardSerializer,
+    EmploymentSerializer,
     RecordError,
+    SubscriptionSerializer,
+    UpstreamText,
+    UserRecordSerializer,
     card_fingerprint,
     embedded_uid,
     fingerprint_key,
     parse_address,
     parse_credit_card,
+    parse_page,
     parse_user,
 )
 from tests.randomdata.server import FIXTURES, fixture_records
@@ -91,13 +101,27 @@ def _user(**changes) -> dict:
         (_user(first_name="x" * 101), "first_name: longer than 100"),
         (_user(date_of_birth="31/01/1980"), "date_of_birth: not an ISO date"),
         (_user(employment="boss"), "employment: expected an object"),
-        (_user(address={"coordinates": {"lat": 91, "lng": 0}}), "address.latitude: outside"),
+        (
+            _user(address={"coordinates": {"lat": 91, "lng": 0}}),
+            "address.coordinates.lat: outside ±90",
+        ),
+        (_user(id=True), "id: not a non-negative integer"),
+        (_user(id=2**63), "id: not a non-negative integer"),
+        (_user(uid=12345), "uid: missing or not a string"),
+        (_user(subscription={"plan": ["Gold"]}), "subscription.plan: not a string"),
+        (_user(last_name="a\x00b"), "last_name: contains a NUL character"),
+        (_user(username="\ud800"), "username: Surrogate characters are not allowed"),
+        (_user(email="x" * 250 + "@a.io"), "email: longer than 254 characters"),
+        (_user(address="somewhere"), "address: expected an object, got str"),
+        (_user(address={"coordinates": {"lat": "1.5"}}), "address.coordinates.lat: not a number"),
+        (_user(address={"coordinates": {"lat": float("nan")}}), "address.coordinates.lat: outside"),
         (_user(credit_card={"cc_number": "12ab"}), "credit_card.cc_number: not 12 to 19 digits"),
     ],
 )
 def test_user_record_errors_name_the_field(record, reason):
-    with pytest.raises(RecordError, match=re.escape(reason)):
+    with pytest.raises(RecordError, match=re.escape(reason)) as excinfo:
         parse_user(record, key=KEY)
+    assert str(excinfo.value).startswith(f"{excinfo.value.attr}: ")
 
 
 @pytest.mark.parametrize(
@@ -137,3 +161,106 @@ def test_fingerprint_key_derived_from_secret_key_in_development(settings):
     key = fingerprint_key()
     assert len(key) == 32
     assert settings.SECRET_KEY.encode() not in key
+
+
+class _Watched(dict):
+    """A record that remembers which of its keys were read."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.read: set[str] = set()
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+
+def test_secrets_are_never_read():
+    record = _Watched(_user())
+    parse_user(record, key=KEY)
+    assert "uid" in record.read
+    assert {"password", "social_insurance_number"} & record.read == set()
+
+
+def test_fields_the_upstream_adds_are_ignored():
+    user, _address, card = parse_user(
+        _user(favourite_colour="teal", credit_card={"cc_number": "4998629252843", "cvv": 1}),
+        key=KEY,
+    )
+    assert "favourite_colour" not in user
+    assert card["last4"] == "2843"
+    assert set(card) == {"uid", "upstream_id", "brand", "expiry_date", "last4", "fingerprint"}
+
+
+SERIALIZERS = [
+    (UserRecordSerializer, RandomUser),
+    (EmploymentSerializer, RandomUser),
+    (SubscriptionSerializer, RandomUser),
+    (AddressRecordSerializer, Address),
+    (EmbeddedAddressSerializer, Address),
+    (CreditCardRecordSerializer, CreditCard),
+    (EmbeddedCreditCardSerializer, CreditCard),
+]
+
+
+@pytest.mark.parametrize(("serializer", "model"), SERIALIZERS)
+def test_text_limits_are_the_model_columns(serializer, model):
+    texts = [f for f in serializer().fields.values() if isinstance(f, UpstreamText)]
+    limits = {f.source: f.max_length for f in texts}
+    assert limits == {name: model._meta.get_field(name).max_length for name in limits}
+    assert all(name in {f.name for f in model._meta.fields} for name in limits)
+
+
+FIRST_NAME_LIMIT = RandomUser._meta.get_field("first_name").max_length
+
+
+def test_text_at_the_column_length_passes():
+    user, _address, _card = parse_user(_user(first_name="x" * FIRST_NAME_LIMIT), key=KEY)
+    assert user["first_name"] == "x" * FIRST_NAME_LIMIT
+
+
+def test_text_one_past_the_column_length_fails():
+    with pytest.raises(RecordError, match=f"first_name: longer than {FIRST_NAME_LIMIT} char"):
+        parse_user(_user(first_name="x" * (FIRST_NAME_LIMIT + 1)), key=KEY)
+
+
+def test_missing_and_null_values_are_empty():
+    record = {"uid": str(uuid.uuid4()), "first_name": None, "date_of_birth": "", "id": None}
+    user, address, card = parse_user(record, key=KEY)
+    assert (user["first_name"], user["last_name"], user["employment_title"]) == ("", "", "")
+    assert (user["date_of_birth"], user["upstream_id"], address, card) == (None, None, None, None)
+    assert parse_address({"uid": str(uuid.uuid4())})["latitude"] is None
+
+
+def test_numbers_become_text_and_whitespace_is_trimmed():
+    user, address, _card = parse_user(
+        _user(phone_number=5551234, first_name="  Ada  ", address={"zip_code": 12345}), key=KEY
+    )
+    assert (user["phone_number"], user["first_name"], address["zip_code"]) == (
+        "5551234",
+        "Ada",
+        "12345",
+    )
+
+
+def test_a_page_keeps_the_good_records_and_says_why_the_others_went():
+    good = _user()
+    page = [good, "junk", _user(uid=str(uuid.uuid4()), email="nope"), dict(good)]
+    rows, skips = parse_page("users", page, key=KEY)
+    assert [user["uid"] for user, _a, _c in rows] == [uuid.UUID(good["uid"])]
+    assert skips == [
+        {"index": 1, "uid": None, "reason": "record: expected an object, got str"},
+        {"index": 2, "uid": page[2]["uid"], "reason": "email: not an email address"},
+        {"index": 3, "uid": good["uid"], "reason": "uid: duplicate within one response"},
+    ]
+
+
+def test_embedded_uids_are_uuid5_of_the_users_uid():
+    user_uid = uuid.UUID("7c5037c4-b004-47ba-b91c-e33e9c525cdf")
+    namespace = uuid.UUID("5f0c7b1e-3d2a-4c59-9a7e-2b8f4d6e1a30")  # never changes: stored uids
+    expected = uuid.uuid5(namespace, f"{user_uid}:address")
+    assert embedded_uid(user_uid, "address") == embedded_uid(str(user_uid), "address") == expected

@@ -7,6 +7,7 @@ from django.core import serializers as django_serializers
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from core.exceptions import Conflict, InvalidInput
 from randomdata.client import UpstreamBadResponse, UpstreamUnavailable
 from randomdata.models import (
     Address,
@@ -93,6 +94,13 @@ def test_second_fetch_of_the_same_records_creates_nothing_and_updates_changes(up
         ("Changed", "Gold")
     }
     assert RandomUser.objects.filter(updated_at__gt=models_fetched_at()).count() == 4
+    # Each embedded record still belongs to its own user (the upsert's returned pks).
+    addresses, cards = (
+        Address.objects.select_related("user"),
+        CreditCard.objects.select_related("user"),
+    )
+    assert [a for a in addresses if a.uid != embedded_uid(a.user.uid, "address")] == []
+    assert [c for c in cards if c.uid != embedded_uid(c.user.uid, "credit_card")] == []
 
 
 def models_fetched_at():
@@ -204,8 +212,9 @@ def test_failure_in_a_later_batch_keeps_only_whole_earlier_batches(upstream):
 
 def test_a_second_run_of_the_same_kind_is_refused_while_one_holds_the_lease(upstream):
     with ingestion_lease(kind="users"):
-        with pytest.raises(IngestionBusy):
+        with pytest.raises(IngestionBusy) as excinfo:
             ingest_users(size=1)
+        assert isinstance(excinfo.value, Conflict)
         assert ingest_addresses(size=1).status == "succeeded"
     assert ingest_users(size=1).status == "succeeded"
     assert upstream.requests == [("addresses", 1), ("users", 1)]
@@ -228,8 +237,10 @@ def test_missing_fingerprint_key_fails_before_fetching(upstream, settings):
 
 
 def test_size_must_be_positive(upstream):
-    with pytest.raises(ValueError, match="size"):
+    with pytest.raises(InvalidInput, match="size") as excinfo:
         ingest_users(size=0)
+    assert excinfo.value.attr == "size"
+    assert upstream.requests == []
 
 
 def test_link_gives_users_without_records_the_oldest_unassigned_ones_and_undo_reverts(upstream):
