@@ -32,10 +32,15 @@ class AssignedFilter(admin.SimpleListFilter):
 
 
 class ViewOnlyMixin:
+    """Nothing is added, changed or deleted here: the ingest services are the only writers."""
+
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

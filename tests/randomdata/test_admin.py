@@ -74,3 +74,16 @@ def test_admin_filters_and_search(admin_client, model, query, shown, hidden):
 @pytest.mark.parametrize("model", MODELS)
 def test_ingested_data_is_view_only_in_the_admin(admin_client, model):
     assert admin_client.get(_url(model, "add")).status_code == 403
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_ingested_data_cannot_be_changed_or_deleted_in_the_admin(admin_client, model):
+    obj = model.objects.order_by("pk")[0]
+    before = model.objects.count()
+    assert admin_client.post(_url(model, "change", obj.pk), {}).status_code == 403
+    assert admin_client.post(_url(model, "delete", obj.pk), {"post": "yes"}).status_code == 403
+    changelist = admin_client.get(_url(model, "changelist")).content.decode()
+    assert "delete_selected" not in changelist
+    bulk = {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"}
+    admin_client.post(_url(model, "changelist"), bulk)
+    assert model.objects.count() == before
