@@ -2,10 +2,11 @@ from django.contrib import admin
 
 from carbon import services
 from carbon.models import Usage, UsageType
+from core.admin import ServiceDeleteMixin
 
 
 @admin.register(UsageType)
-class UsageTypeAdmin(admin.ModelAdmin):
+class UsageTypeAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = ["id", "name", "unit", "factor", "scope", "source"]
     search_fields = ["name", "unit", "source"]
     list_filter = ["scope", "unit"]
@@ -21,12 +22,8 @@ class UsageTypeAdmin(admin.ModelAdmin):
             saved = services.usage_type_create(**{name: form.cleaned_data[name] for name in fields})
             obj.pk = saved.pk
 
-    def delete_model(self, request, obj):
+    def delete_service(self, obj, *, actor):
         services.usage_type_delete(usage_type=obj)
-
-    def delete_queryset(self, request, queryset):
-        for usage_type in queryset:
-            services.usage_type_delete(usage_type=usage_type)
 
 
 @admin.register(Usage)

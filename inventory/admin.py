@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from phonenumber_field.modelfields import PhoneNumberField
 
+from core.admin import ServiceDeleteMixin
 from core.exceptions import ApplicationError
 from inventory import services
 from inventory.models import Customer, Invoice, InvoiceLine, Item, StockReport, StockReportLine
@@ -75,7 +76,7 @@ class StockAdjustForm(forms.Form):
 
 
 @admin.register(Item)
-class ItemAdmin(admin.ModelAdmin):
+class ItemAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = ["name", "sku", "price", "quantity", "reorder_level", "expiry_date", "low"]
     list_filter = [LowStockFilter, ExpiryFilter]
     search_fields = ["name", "description", "sku"]
@@ -111,12 +112,8 @@ class ItemAdmin(admin.ModelAdmin):
             )
             obj.pk = saved.pk
 
-    def delete_model(self, request, obj):
+    def delete_service(self, obj, *, actor):
         services.item_delete(item=obj)
-
-    def delete_queryset(self, request, queryset):
-        for item in queryset:
-            services.item_delete(item=item)
 
     def get_urls(self):
         adjust = path(
@@ -162,7 +159,7 @@ class ItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = ["name", "phone", "email", "created_at"]
     search_fields = ["name", "phone", "email", "address"]
     readonly_fields = ["created_at", "updated_at"]
@@ -181,12 +178,8 @@ class CustomerAdmin(admin.ModelAdmin):
             )
             obj.pk = saved.pk
 
-    def delete_model(self, request, obj):
+    def delete_service(self, obj, *, actor):
         services.customer_delete(customer=obj)
-
-    def delete_queryset(self, request, queryset):
-        for customer in queryset:
-            services.customer_delete(customer=customer)
 
 
 class InvoiceLineInline(admin.TabularInline):
@@ -248,7 +241,7 @@ class StockReportLineInline(admin.TabularInline):
 
 
 @admin.register(StockReport)
-class StockReportAdmin(admin.ModelAdmin):
+class StockReportAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = ["generated_at", "as_of", "days"]
     readonly_fields = ["generated_at", "as_of", "days", "text"]
     fields = readonly_fields
@@ -260,9 +253,5 @@ class StockReportAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # view only: reports are written by stock_report_generate
 
-    def delete_model(self, request, obj):
+    def delete_service(self, obj, *, actor):
         services.stock_report_delete(report=obj)
-
-    def delete_queryset(self, request, queryset):
-        for report in queryset:
-            services.stock_report_delete(report=report)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from core.admin import ServiceDeleteMixin
 from members import services
 from members.forms import UserChangeForm, UserCreationForm
 from members.models import (
@@ -20,7 +21,7 @@ ADD_FIELDS = ("username", "real_name", "email", "tz")  # and the two password en
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ServiceDeleteMixin, DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     list_display = ["id", "username", "real_name", "email", "tz", "is_staff", "is_active"]
@@ -87,12 +88,8 @@ class UserAdmin(DjangoUserAdmin):
         obj.refresh_from_db()
         obj._state.adding = False
 
-    def delete_model(self, request, obj):
-        services.user_delete(user=obj, actor=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for user in queryset:
-            services.user_delete(user=user, actor=request.user)
+    def delete_service(self, obj, *, actor):
+        services.user_delete(user=obj, actor=actor)
 
 
 @admin.register(RetiredMemberId)

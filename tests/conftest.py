@@ -31,6 +31,18 @@ def staff_user(db):
     return UserFactory(is_staff=True)
 
 
+@pytest.fixture
+def superuser(db):
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def superuser_client(client, superuser):
+    """Django's test client with a superuser's session (for the admin's pages)."""
+    client.force_login(superuser)
+    return client
+
+
 def _token_client(user) -> APIClient:
     client = APIClient()
     _instance, token = AuthToken.objects.create(user)

@@ -8,13 +8,6 @@ from carbon.models import Usage, UsageType
 from tests.carbon.factories import UsageFactory, UsageTypeFactory
 
 
-@pytest.fixture
-def superuser_client(client, django_user_model, db):
-    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw-9c1f-x7")
-    client.force_login(admin)
-    return client
-
-
 def test_a_usage_type_added_in_the_admin_is_validated_like_the_api(superuser_client):
     response = superuser_client.post(
         "/admin/carbon/usagetype/add/",
@@ -64,3 +57,22 @@ def test_usages_deleted_in_bulk_in_the_admin_are_gone(superuser_client):
 
     assert response.status_code == 302
     assert not Usage.objects.filter(pk__in=[u.pk for u in usages]).exists()
+
+
+def test_a_bulk_delete_that_meets_a_refusal_deletes_nothing(rf, superuser):
+    """The admin's delete_queryset is all or nothing (core.admin.ServiceDeleteMixin)."""
+    from django.contrib import admin as django_admin
+
+    from carbon.admin import UsageTypeAdmin
+    from core.exceptions import Conflict
+
+    unused = UsageTypeFactory(name="unused")
+    used = UsageFactory().usage_type
+    request = rf.post("/admin/carbon/usagetype/")
+    request.user = superuser
+    model_admin = UsageTypeAdmin(UsageType, django_admin.site)
+
+    with pytest.raises(Conflict):
+        model_admin.delete_queryset(request, UsageType.objects.filter(pk__in=[unused.pk, used.pk]))
+
+    assert UsageType.objects.filter(pk__in=[unused.pk, used.pk]).count() == 2

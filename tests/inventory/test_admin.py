@@ -16,17 +16,6 @@ from tests.inventory.factories import CustomerFactory, ItemFactory
 from tests.members.factories import UserFactory
 
 
-@pytest.fixture
-def admin_user(db):
-    return UserFactory(is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def adjust_url(item) -> str:
     return reverse("admin:inventory_item_adjust_stock", args=[item.pk])
 
@@ -45,58 +34,64 @@ def item_form(item, **changes) -> dict:
 
 
 @pytest.mark.parametrize("url_name", ["item", "customer", "invoice", "stockreport"])
-def test_admin_changelists_render(admin_client, url_name):
+def test_admin_changelists_render(superuser_client, url_name):
     demo.seed()
     call_command("generate_stock_list")
-    response = admin_client.get(reverse(f"admin:inventory_{url_name}_changelist"))
+    response = superuser_client.get(reverse(f"admin:inventory_{url_name}_changelist"))
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("params", [{"low_stock": "yes"}, {"expiry": "7"}, {"expiry": "expired"}])
-def test_item_admin_filters(admin_client, params):
+def test_item_admin_filters(superuser_client, params):
     demo.seed()
-    assert admin_client.get(reverse("admin:inventory_item_changelist"), params).status_code == 200
+    assert (
+        superuser_client.get(reverse("admin:inventory_item_changelist"), params).status_code == 200
+    )
 
 
-def test_item_admin_low_stock_filter_and_column_use_the_one_rule(admin_client):
+def test_item_admin_low_stock_filter_and_column_use_the_one_rule(superuser_client):
     low = ItemFactory(name="Edge", quantity=5, reorder_level=5)
     ItemFactory(name="Plenty", quantity=6, reorder_level=5)
-    response = admin_client.get(reverse("admin:inventory_item_changelist"), {"low_stock": "yes"})
+    response = superuser_client.get(
+        reverse("admin:inventory_item_changelist"), {"low_stock": "yes"}
+    )
     assert [item.pk for item in response.context["cl"].result_list] == [low.pk]
     assert response.context["cl"].result_list[0].is_low_stock is True
 
 
-def test_invoice_admin_shows_lines_and_pdf_link(admin_client):
+def test_invoice_admin_shows_lines_and_pdf_link(superuser_client):
     invoice = purchase_create(
         customer_id=CustomerFactory().pk,
         lines=[PurchaseLine(item=ItemFactory(name="Admin widget").pk, quantity=2)],
     )
     invoice_issue(invoice_id=invoice.pk)
-    response = admin_client.get(reverse("admin:inventory_invoice_change", args=[invoice.pk]))
+    response = superuser_client.get(reverse("admin:inventory_invoice_change", args=[invoice.pk]))
     assert response.status_code == 200
     assert b"Admin widget" in response.content
     assert reverse("invoice-pdf", args=[invoice.pk]).encode() in response.content
-    assert admin_client.get(reverse("invoice-pdf", args=[invoice.pk])).status_code == 200
+    assert superuser_client.get(reverse("invoice-pdf", args=[invoice.pk])).status_code == 200
 
 
-def test_invoices_and_stock_reports_are_view_only(admin_client):
+def test_invoices_and_stock_reports_are_view_only(superuser_client):
     invoice = purchase_create(
         customer_id=CustomerFactory().pk, lines=[PurchaseLine(item=ItemFactory().pk, quantity=1)]
     )
     call_command("generate_stock_list")
     report = StockReport.objects.get()
     before = Invoice.objects.values("updated_at").get(pk=invoice.pk)
-    response = admin_client.post(reverse("admin:inventory_invoice_change", args=[invoice.pk]), {})
+    response = superuser_client.post(
+        reverse("admin:inventory_invoice_change", args=[invoice.pk]), {}
+    )
     assert response.status_code == 403
     assert Invoice.objects.values("updated_at").get(pk=invoice.pk) == before
     change = reverse("admin:inventory_stockreport_change", args=[report.pk])
-    assert admin_client.post(change, {}).status_code == 403
+    assert superuser_client.post(change, {}).status_code == 403
 
 
 # --- stock: no door but the adjustment --------------------------------------------------------
 
 
-def test_the_changelist_no_longer_edits_quantity(admin_client):
+def test_the_changelist_no_longer_edits_quantity(superuser_client):
     assert "quantity" not in ItemAdmin.list_editable
     item = ItemFactory(quantity=1)
     data = {
@@ -106,25 +101,25 @@ def test_the_changelist_no_longer_edits_quantity(admin_client):
         "form-0-quantity": "42",
         "_save": "Save",
     }
-    admin_client.post(reverse("admin:inventory_item_changelist"), data)
+    superuser_client.post(reverse("admin:inventory_item_changelist"), data)
     item.refresh_from_db()
     assert item.quantity == 1
 
 
-def test_the_change_form_shows_quantity_read_only_and_cannot_set_it(admin_client):
+def test_the_change_form_shows_quantity_read_only_and_cannot_set_it(superuser_client):
     item = ItemFactory(name="Tea", quantity=7)
     change = reverse("admin:inventory_item_change", args=[item.pk])
-    page = admin_client.get(change)
+    page = superuser_client.get(change)
     assert "quantity" not in page.context["adminform"].form.fields
     assert adjust_url(item) in page.content.decode()  # the "Adjust stock" button
-    response = admin_client.post(change, item_form(item, name="Green tea", quantity="500"))
+    response = superuser_client.post(change, item_form(item, name="Green tea", quantity="500"))
     assert response.status_code == 302
     item.refresh_from_db()
     assert (item.name, item.quantity) == ("Green tea", 7)
 
 
 def test_the_add_form_takes_the_initial_quantity_as_a_stock_movement(
-    admin_client, admin_user, caplog, django_capture_on_commit_callbacks
+    superuser_client, superuser, caplog, django_capture_on_commit_callbacks
 ):
     data = {"name": "Rice", "description": "", "price": "3.00", "quantity": "12"}
     data |= {"reorder_level": "4", "expiry_date": "", "sku": ""}
@@ -132,37 +127,37 @@ def test_the_add_form_takes_the_initial_quantity_as_a_stock_movement(
         caplog.at_level(logging.INFO, "inventory"),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        response = admin_client.post(reverse("admin:inventory_item_add"), data)
+        response = superuser_client.post(reverse("admin:inventory_item_add"), data)
     assert response.status_code == 302
     item = Item.objects.get(name="Rice")
     assert (item.quantity, item.sku) == (12, None)
-    assert f"stock moved (initial) by {admin_user.pk}: item {item.pk} +12" in caplog.text
+    assert f"stock moved (initial) by {superuser.pk}: item {item.pk} +12" in caplog.text
 
 
 def test_adjust_stock_lowers_it_through_the_service_and_records_the_note(
-    admin_client, admin_user, caplog, django_capture_on_commit_callbacks
+    superuser_client, superuser, caplog, django_capture_on_commit_callbacks
 ):
     item = ItemFactory(name="Milk", quantity=10)
-    assert admin_client.get(adjust_url(item)).status_code == 200
+    assert superuser_client.get(adjust_url(item)).status_code == 200
     with (
         caplog.at_level(logging.INFO, "inventory"),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        response = admin_client.post(adjust_url(item), {"delta": "-3", "note": "3 broken"})
+        response = superuser_client.post(adjust_url(item), {"delta": "-3", "note": "3 broken"})
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:inventory_item_change", args=[item.pk])
     item.refresh_from_db()
     assert item.quantity == 7
-    assert f"stock moved (adjustment) by {admin_user.pk}: item {item.pk} -3 - 3 broken" in (
+    assert f"stock moved (adjustment) by {superuser.pk}: item {item.pk} -3 - 3 broken" in (
         caplog.text
     )
     entry = LogEntry.objects.get(object_id=str(item.pk))
     assert entry.get_change_message() == "Adjusted stock by -3: 3 broken"
 
 
-def test_adjust_stock_refuses_going_below_zero_with_the_services_message(admin_client):
+def test_adjust_stock_refuses_going_below_zero_with_the_services_message(superuser_client):
     item = ItemFactory(name="Bread", quantity=2)
-    response = admin_client.post(adjust_url(item), {"delta": "-3", "note": "count"})
+    response = superuser_client.post(adjust_url(item), {"delta": "-3", "note": "count"})
     assert response.status_code == 200  # the form again, with the error
     assert (
         f"Not enough stock of item {item.pk} (Bread): cannot take out 3, 2 available."
@@ -178,9 +173,9 @@ def test_adjust_stock_refuses_going_below_zero_with_the_services_message(admin_c
     [({"delta": "5", "note": ""}, "note"), ({"delta": "0", "note": "x"}, "delta")],
     ids=["no-note", "zero"],
 )
-def test_adjust_stock_needs_a_note_and_a_change(admin_client, data, field):
+def test_adjust_stock_needs_a_note_and_a_change(superuser_client, data, field):
     item = ItemFactory(quantity=2)
-    response = admin_client.post(adjust_url(item), data)
+    response = superuser_client.post(adjust_url(item), data)
     assert response.status_code == 200
     assert field in response.context["form"].errors
     item.refresh_from_db()
@@ -198,52 +193,54 @@ def test_adjust_stock_is_for_staff_who_may_change_items(client, db):
 # --- the other writes and deletes -------------------------------------------------------------
 
 
-def test_item_delete_and_bulk_delete_go_through_the_service(admin_client):
+def test_item_delete_and_bulk_delete_go_through_the_service(superuser_client):
     one, two, three = ItemFactory.create_batch(3)
     delete = reverse("admin:inventory_item_delete", args=[one.pk])
-    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    assert superuser_client.post(delete, {"post": "yes"}).status_code == 302
     action = {"action": "delete_selected", "_selected_action": [two.pk, three.pk], "post": "yes"}
-    assert admin_client.post(reverse("admin:inventory_item_changelist"), action).status_code == 302
+    assert (
+        superuser_client.post(reverse("admin:inventory_item_changelist"), action).status_code == 302
+    )
     assert not Item.objects.exists()
 
 
-def test_an_item_on_an_invoice_cannot_be_deleted(admin_client):
+def test_an_item_on_an_invoice_cannot_be_deleted(superuser_client):
     item = ItemFactory()
     purchase_create(
         customer_id=CustomerFactory().pk, lines=[PurchaseLine(item=item.pk, quantity=1)]
     )
-    response = admin_client.post(
+    response = superuser_client.post(
         reverse("admin:inventory_item_delete", args=[item.pk]), {"post": "yes"}
     )
     assert response.status_code == 200  # Django lists the invoice line that protects it
     assert Item.objects.filter(pk=item.pk).exists()
 
 
-def test_customer_added_in_the_admin_in_national_format_is_stored_e164(admin_client):
+def test_customer_added_in_the_admin_in_national_format_is_stored_e164(superuser_client):
     data = {"name": "Asha", "phone": "098765 43210", "address": "4 Park Street", "email": ""}
-    response = admin_client.post(reverse("admin:inventory_customer_add"), data)
+    response = superuser_client.post(reverse("admin:inventory_customer_add"), data)
     assert response.status_code == 302
     customer = Customer.objects.get()
     assert str(customer.phone) == "+919876543210"
-    page = admin_client.get(reverse("admin:inventory_customer_change", args=[customer.pk]))
+    page = superuser_client.get(reverse("admin:inventory_customer_change", args=[customer.pk]))
     assert 'value="+919876543210"' in page.content.decode()
 
 
-def test_customer_change_and_delete_go_through_the_services(admin_client):
+def test_customer_change_and_delete_go_through_the_services(superuser_client):
     customer = CustomerFactory(name="Old", phone="+919876543210")
     change = reverse("admin:inventory_customer_change", args=[customer.pk])
     data = {"name": "New", "phone": "+91 80 4123 4567", "address": "x", "email": ""}
-    assert admin_client.post(change, data).status_code == 302
+    assert superuser_client.post(change, data).status_code == 302
     customer.refresh_from_db()
     assert (customer.name, str(customer.phone)) == ("New", "+918041234567")
     delete = reverse("admin:inventory_customer_delete", args=[customer.pk])
-    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    assert superuser_client.post(delete, {"post": "yes"}).status_code == 302
     assert not Customer.objects.exists()
 
 
-def test_stock_report_delete_goes_through_the_service(admin_client):
+def test_stock_report_delete_goes_through_the_service(superuser_client):
     call_command("generate_stock_list")
     report = StockReport.objects.get()
     delete = reverse("admin:inventory_stockreport_delete", args=[report.pk])
-    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    assert superuser_client.post(delete, {"post": "yes"}).status_code == 302
     assert not StockReport.objects.exists()

@@ -18,12 +18,6 @@ def one_peer(settings):
     settings.SYNC_PEERS = [{"name": "site-b", "url": NOWHERE, "secret": SECRET, "field_map": {}}]
 
 
-@pytest.fixture
-def superuser_client(client, db):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
 def add_form(**changes) -> dict:
     return {
         "username": "walter",
