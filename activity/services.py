@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from activity.models import ActivityPeriod
 from activity.names import FIRST_NAMES, LAST_NAMES
+from core.db import datetime_stamper, rows_insert
 from core.exceptions import InvalidInput
 from members.models import User
-from members.services import datetime_stamper, rows_insert, users_bulk_create
+from members.services import users_bulk_create
 
 POPULATE_BATCH_SIZE = 2000
 MAX_LOGGED_PERIODS = 10_000
@@ -83,7 +84,7 @@ def members_populate(
 
     One transaction, in batches: the members through the members' bulk writer (which gives
     them fresh ids and queues their sync), each batch's periods straight to the driver after
-    it (members.services.rows_insert). Names, zones and periods are reproducible with `seed`
+    it (core.db.rows_insert). Names, zones and periods are reproducible with `seed`
     (ids are always fresh, never reused).
     """
     if count < 1:

@@ -9,6 +9,7 @@ from django.utils.dateparse import parse_datetime
 
 from carbon.models import Usage, validate_usage_at, validate_usage_at_before
 from core.constants import MAX_DB_ID
+from members.ids import MEMBER_ID_LENGTH
 
 # An unencoded `+01:00` in a query string arrives as ` 01:00`; put the plus back.
 SPACE_OFFSET_RE = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
@@ -79,7 +80,9 @@ class UsageFilter(django_filters.FilterSet):
     )
     usage_type = IdFilter(field_name="usage_type_id", label="Usage type id.")
     user = django_filters.CharFilter(
-        field_name="user_id", max_length=9, label="Member id (staff; others see only their own)."
+        field_name="user_id",
+        max_length=MEMBER_ID_LENGTH,
+        label="Member id (staff; others see only their own).",
     )
 
     class Meta:

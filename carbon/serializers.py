@@ -15,6 +15,7 @@ from carbon.models import (
 from carbon.selectors import GROUP_BY_CHOICES
 from core.constants import MAX_DB_ID
 from core.serializers import bulk_delete_serializer
+from members.ids import MEMBER_ID_LENGTH
 from members.models import User
 from members.validators import validate_time_zone
 
@@ -125,7 +126,9 @@ class SummaryQuerySerializer(serializers.Serializer):
     )
     usage_type = serializers.IntegerField(required=False, min_value=1, max_value=MAX_DB_ID)
     user = serializers.CharField(
-        required=False, max_length=9, help_text="Member id (staff; others see only their own)."
+        required=False,
+        max_length=MEMBER_ID_LENGTH,
+        help_text="Member id (staff; others see only their own).",
     )
 
     def validate(self, attrs):

@@ -3,14 +3,15 @@
 import datetime as dt
 import secrets
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.password_validation import validate_password
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from core.db import datetime_stamper, rows_insert
 from core.exceptions import Conflict, InvalidInput
 from core.services import fields_check, model_update
 from members.errors import AccountProtected, PrivilegesProtected
@@ -21,7 +22,6 @@ from members.sync.outbox import event_record, events_record
 from members.sync.peers import SYNCED_FIELDS, SYNCED_PROFILE_FIELDS, peers_configured
 
 _ID_BATCH = 900  # stays under SQLite's bound-parameter limit
-_MAX_PARAMS = 30_000  # per statement; PostgreSQL allows 65,535
 
 
 def user_change_allowed(*, actor: User, target: User) -> bool:
@@ -103,40 +103,6 @@ def user_create(
     user.save(force_insert=True)
     event_record(type=SyncEvent.Type.CREATED, user=user, origin_peer=origin_peer)
     return user
-
-
-def datetime_stamper() -> Callable[[dt.datetime], object]:
-    """How a naive UTC datetime goes into a row for rows_insert() on this database."""
-    if connection.vendor == "sqlite":
-        # What Django stores for an aware datetime on SQLite: naive UTC text.
-        return str
-    return lambda value: value.replace(tzinfo=dt.UTC)
-
-
-def rows_insert(model: type[models.Model], fields: Sequence[str], rows: list[tuple]) -> None:
-    """Insert plain value rows of `model` (datetimes already passed through datetime_stamper()).
-
-    bulk_create prepares every value through its field (~5x the cost of the insert itself at
-    seeding volume), so the rows go to the driver as they are: executemany on SQLite (a C loop,
-    no round trips), multi-row VALUES statements elsewhere (one round trip per batch). Nothing
-    is validated: for rows a service has built. Generic over models (a candidate for core).
-    """
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    row_sql = f"({', '.join(['%s'] * len(fields))})"
-    # Identifiers come from the model's metadata; values always go as parameters.
-    insert = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.executemany(insert + row_sql, rows)
-            return
-        per_statement = max(1, min(len(rows), _MAX_PARAMS // len(fields)))
-        for offset in range(0, len(rows), per_statement):
-            chunk = rows[offset : offset + per_statement]
-            params = [value for row in chunk for value in row]
-            cursor.execute(insert + ", ".join([row_sql] * len(chunk)), params)
 
 
 # What a seeding row may give; the other columns are the same for every seeded member.
