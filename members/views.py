@@ -25,7 +25,8 @@ from members.serializers import (
 
 def _issue_token(request, user) -> dict:
     instance, token = AuthToken.objects.create(user)
-    user_logged_in.send(sender=user.__class__, request=request, user=user)
+    # `token` lets receivers tell which login this is (activity periods are per token).
+    user_logged_in.send(sender=user.__class__, request=request, user=user, token=instance)
     return {"token": token, "expiry": instance.expiry}
 
 
@@ -68,9 +69,13 @@ class LogoutView(APIView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
         if isinstance(request.auth, AuthToken):
-            request.auth.delete()
-            # As django.contrib.auth.logout() does, so receivers see API logouts too.
-            user_logged_out.send(sender=request.user.__class__, request=request, user=request.user)
+            token = request.auth
+            # As django.contrib.auth.logout() does (before the session goes), so receivers see
+            # API logouts too; `token` says which login ends.
+            user_logged_out.send(
+                sender=request.user.__class__, request=request, user=request.user, token=token
+            )
+            token.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
