@@ -179,3 +179,8 @@ def is_clear_refusal(response, family: str) -> bool:
         and response["Content-Type"].startswith("application/json")
         and SHAPES[family](response.json())
     )
+
+
+# Every endpoint a member, staff or anonymous client calls (the peer webhook has its own).
+ALL_AUTHENTICATED = [e for e in WRITES + BODYLESS_WRITES + READS if e.who != "peer"]
+WEBHOOK = "POST /api/v1/sync/users/"

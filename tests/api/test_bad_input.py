@@ -14,6 +14,7 @@ from tests.api.endpoints import (
     DRF,
     READS,
     SLACK,
+    WEBHOOK,
     WRITES,
     E,
     error_attrs,
@@ -21,18 +22,6 @@ from tests.api.endpoints import (
     is_clear_refusal,
     send,
 )
-
-INJECTIONS = {
-    "sql": "'; DROP TABLE members_user; --",
-    "html": "<script>alert(1)</script>",
-    "path": "../../etc/passwd",
-    "nul": "nul\x00byte",
-    "long": "x" * 10_000,
-}
-
-ALL_AUTHENTICATED = [e for e in WRITES + BODYLESS_WRITES + READS if e.who != "peer"]
-WEBHOOK = "POST /api/v1/sync/users/"
-
 
 # --- Malformed JSON, wrong JSON types, wrong content types -----------------------------------
 

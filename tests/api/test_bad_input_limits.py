@@ -8,13 +8,11 @@ from knox.models import AuthToken
 
 from tests.api.conftest import db_snapshot
 from tests.api.endpoints import (
-    BODYLESS_WRITES,
+    ALL_AUTHENTICATED,
     DRF,
     PAGINATED,
-    READS,
     SLACK,
     SLACK_LISTS,
-    WRITES,
     E,
     error_attrs,
     error_codes,
@@ -23,18 +21,6 @@ from tests.api.endpoints import (
     send_json,
     url,
 )
-
-INJECTIONS = {
-    "sql": "'; DROP TABLE members_user; --",
-    "html": "<script>alert(1)</script>",
-    "path": "../../etc/passwd",
-    "nul": "nul\x00byte",
-    "long": "x" * 10_000,
-}
-
-ALL_AUTHENTICATED = [e for e in WRITES + BODYLESS_WRITES + READS if e.who != "peer"]
-WEBHOOK = "POST /api/v1/sync/users/"
-
 
 # --- Huge and bad page sizes ----------------------------------------------------------------
 

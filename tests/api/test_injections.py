@@ -11,9 +11,7 @@ from pypdf import PdfReader
 from tests.api.bodies import BODY_FIELDS, STRICT, BodyField, body_with, stored_value
 from tests.api.conftest import db_snapshot
 from tests.api.endpoints import (
-    BODYLESS_WRITES,
     READS,
-    WRITES,
     is_clear_refusal,
     send,
     send_json,
@@ -27,9 +25,6 @@ INJECTIONS = {
     "nul": "nul\x00byte",
     "long": "x" * 10_000,
 }
-
-ALL_AUTHENTICATED = [e for e in WRITES + BODYLESS_WRITES + READS if e.who != "peer"]
-WEBHOOK = "POST /api/v1/sync/users/"
 
 
 # --- Injection strings in query parameters ---------------------------------------------------
