@@ -6,10 +6,11 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from config import health
+from config import health, landing
 from members import admin_site as members_admin_site
 
 urlpatterns = [
+    path("", landing.landing, name="landing"),
     path("admin/login/", members_admin_site.login, name="admin-login"),  # 429 when limited
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
