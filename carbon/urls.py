@@ -1,18 +1,21 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from carbon import views
+from core.routers import OptionalSlashRouter, optional_slash_path
 
-router = SimpleRouter()
+router = OptionalSlashRouter()
 router.register("api/v1/usage-types", views.UsageTypeViewSet, basename="usage-type")
 router.register("api/v1/usages", views.UsageViewSet, basename="usage")
 
 urlpatterns = [
-    path("api/v1/usages/summary/", views.UsageSummaryView.as_view(), name="usage-summary"),
-    path(
+    # Before the router's: `summary` would otherwise be read as a usage id.
+    optional_slash_path(
+        "api/v1/usages/summary/", views.UsageSummaryView.as_view(), name="usage-summary"
+    ),
+    optional_slash_path(
         "api/v1/usages/summary.svg", views.UsageSummarySVGView.as_view(), name="usage-summary-svg"
     ),
-    path(
+    optional_slash_path(
         "api/v1/users/<str:user_id>/usages/",
         views.UserUsageListView.as_view(),
         name="user-usage-list",
