@@ -66,8 +66,12 @@ def _member_rows(*, limit: int | None, after: str | None, fields: tuple[str, ...
     return rows[:limit], len(rows) > limit
 
 
-def _feed_members(rows: list, periods: QuerySet, *, time_format: str) -> list[dict]:
-    """Member dicts with their periods (ordered by start) rendered in each member's zone."""
+def _feed_members(
+    rows: list, periods: QuerySet, *, time_format: str, include_open: bool = False
+) -> list[dict]:
+    """Member dicts with their periods (ordered by start) rendered in each member's zone.
+
+    Closed periods only, unless `include_open` (then open ones too, with `end_time` None)."""
     members = []
     slots = {}
     for member_id, real_name, tz_name in rows:
@@ -83,6 +87,8 @@ def _feed_members(rows: list, periods: QuerySet, *, time_format: str) -> list[di
         slots[member_id] = (member_periods.append, period_renderer(time_format, tz_name))
     if not rows:
         return members
+    if not include_open:
+        periods = periods.filter(end_time__isnull=False)
     query = periods.order_by("user_id", "start_time", "id").values_list(
         "user_id", "start_time", "end_time"
     )
@@ -93,6 +99,19 @@ def _feed_members(rows: list, periods: QuerySet, *, time_format: str) -> list[di
     with connections[query.db].cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
+    if include_open:
+        for member_id, start, end in fetched:
+            slot = slots.get(member_id)
+            if slot is None:
+                continue
+            append, render = slot
+            if end is None:
+                period = render(start, start)
+                period["end_time"] = None
+                append(period)
+            else:
+                append(render(start, end))
+        return members
     for member_id, start, end in fetched:
         slot = slots.get(member_id)
         if slot is None:  # a staff or inactive account inside the id range
@@ -103,9 +122,15 @@ def _feed_members(rows: list, periods: QuerySet, *, time_format: str) -> list[di
 
 
 def member_feed(
-    *, time_format: str = LEGACY, limit: int | None = None, after: str | None = None
+    *,
+    time_format: str = LEGACY,
+    limit: int | None = None,
+    after: str | None = None,
+    include_open: bool = False,
 ) -> MemberPage:
-    """The members feed, whole or one keyset page (members after `after`). Two queries."""
+    """The members feed, whole or one keyset page (members after `after`). Two queries.
+
+    Closed periods; with `include_open` also the open ones (`end_time` None)."""
     rows, has_more = _member_rows(limit=limit, after=after, fields=("id", "real_name", "tz"))
     # Periods are fetched by id range rather than `IN (...)`, so a 10,000-member page does
     # not hit the database's bound-parameter limit.
@@ -114,12 +139,14 @@ def member_feed(
         periods = periods.filter(user_id__gt=after)
     if has_more:
         periods = periods.filter(user_id__lte=rows[-1][0])
-    members = _feed_members(rows, periods, time_format=time_format)
+    members = _feed_members(rows, periods, time_format=time_format, include_open=include_open)
     next_cursor = cursor_encode(last_id=rows[-1][0]) if has_more else ""
     return MemberPage(members=members, next_cursor=next_cursor)
 
 
-def member_feed_for_ids(*, ids: list[str], time_format: str = LEGACY) -> MemberPage:
+def member_feed_for_ids(
+    *, ids: list[str], time_format: str = LEGACY, include_open: bool = False
+) -> MemberPage:
     """Feed entries for the given ids (ordered by id); unknown ids in `not_found`. Two queries."""
     wanted = list(dict.fromkeys(ids))
     # Something that cannot be a member id is simply not found; it never reaches SQL.
@@ -134,7 +161,7 @@ def member_feed_for_ids(*, ids: list[str], time_format: str = LEGACY) -> MemberP
         )
     found = {row[0] for row in rows}
     periods = ActivityPeriod.objects.filter(user_id__in=sorted(found))
-    members = _feed_members(rows, periods, time_format=time_format)
+    members = _feed_members(rows, periods, time_format=time_format, include_open=include_open)
     return MemberPage(
         members=members,
         not_found=[member_id for member_id in wanted if member_id not in found],

@@ -59,6 +59,18 @@ def time_format_parse(raw) -> str:
     return raw
 
 
+INCLUDE_OPEN_VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+
+def include_open_parse(raw) -> bool:
+    """`include_open`: true/false (or 1/0); absent or empty is false."""
+    if raw is None or raw == "":
+        return False
+    if raw not in INCLUDE_OPEN_VALUES:
+        raise SlackError("invalid_include_open", "include_open must be true or false (or 1 or 0).")
+    return INCLUDE_OPEN_VALUES[raw]
+
+
 def id_list_parse(data) -> list[str]:
     """The `id_list` of a /api/loguseractivity/ body: 1..1000 strings."""
     if not isinstance(data, dict):
@@ -90,7 +102,11 @@ def id_list_parse(data) -> list[str]:
 
 class ActivityPeriodSerializer(serializers.Serializer):
     start_time = serializers.CharField(help_text='Local time, e.g. "Feb 1 2020  1:33PM".')
-    end_time = serializers.CharField(help_text='Local time, e.g. "Feb 1 2020 1:54PM".')
+    end_time = serializers.CharField(
+        allow_null=True,
+        help_text='Local time, e.g. "Feb 1 2020 1:54PM"; null for a period still open '
+        "(listed only with include_open=true).",
+    )
 
 
 class FeedMemberSerializer(serializers.Serializer):

@@ -9,11 +9,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pytz
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from knox.models import AuthToken
 
 from activity.models import ActivityPeriod
 from activity.names import FIRST_NAMES, LAST_NAMES
+from activity.sessions import session_model
 from core.db import datetime_stamper, rows_insert
 from core.exceptions import InvalidInput
 from members.models import User
@@ -168,3 +172,110 @@ def activity_log(*, user_id: str, count: int, now: dt.datetime | None = None) ->
         (now - (count - index) * hour, now - (count - index - 1) * hour) for index in range(count)
     ]
     return activity_periods_add(user_id=user_id, periods=periods)
+
+
+# --- Periods recorded from logins ----------------------------------------------------------
+#
+# A login opens a period (`end_time` empty) tied to the knox token digest or the session key
+# it gave; the logout, expiry or revocation of that token or session closes it. Callers: the
+# login/logout and deletion receivers (activity/receivers.py) and the beat task.
+
+# The database refuses a period that does not end strictly after it starts. A logout within
+# the clock's resolution of the login (or a token that expired before its period was even
+# written) would give end == start (or earlier): such a period ends one microsecond after it
+# starts instead. Both back ends keep microseconds (PostgreSQL's timestamptz; SQLite stores
+# Django's "YYYY-MM-DD HH:MM:SS.ffffff" text, which compares in time order), so the stored
+# period stays valid and shows as zero minutes long.
+_TICK = dt.timedelta(microseconds=1)
+
+
+def _period_end(start: dt.datetime, ended: dt.datetime) -> dt.datetime:
+    return ended if ended > start else start + _TICK
+
+
+def _login_lookup(*, token_digest: str | None, session_key: str | None) -> dict:
+    if bool(token_digest) == bool(session_key):
+        raise ActivityError("A login is identified by a token digest or a session key.")
+    if token_digest:
+        return {"token_digest": token_digest}
+    return {"session_key": session_key}
+
+
+def login_period_open(
+    *,
+    user_id: str,
+    token_digest: str | None = None,
+    session_key: str | None = None,
+    now: dt.datetime | None = None,
+) -> ActivityPeriod | None:
+    """Open a period for one login (a knox token digest or a session key) starting now.
+
+    None when settings.ACTIVITY_RECORD_LOGINS is off. A login already recorded is not
+    recorded twice (the open period is returned)."""
+    lookup = _login_lookup(token_digest=token_digest, session_key=session_key)
+    if not settings.ACTIVITY_RECORD_LOGINS:
+        return None
+    period, _created = ActivityPeriod.objects.get_or_create(
+        end_time=None, **lookup, defaults={"user_id": user_id, "start_time": now or timezone.now()}
+    )
+    return period
+
+
+@transaction.atomic
+def login_period_close(
+    *,
+    token_digest: str | None = None,
+    session_key: str | None = None,
+    at: dt.datetime | None = None,
+    expiry: dt.datetime | None = None,
+) -> bool:
+    """Close the open period of a token or session at `at` (default now), or at `expiry` when
+    that came first (a credential deleted after it had expired ended at its expiry).
+
+    False when that login has no open period (never recorded, or already closed)."""
+    lookup = _login_lookup(token_digest=token_digest, session_key=session_key)
+    ended = at or timezone.now()
+    if expiry is not None and expiry < ended:
+        ended = expiry
+    period = (
+        ActivityPeriod.objects.select_for_update()
+        .filter(end_time__isnull=True, **lookup)
+        .only("id", "start_time")
+        .first()
+    )
+    if period is None:
+        return False
+    period.end_time = _period_end(period.start_time, ended)
+    period.save(update_fields=["end_time"])
+    return True
+
+
+@transaction.atomic
+def login_periods_close_ended(*, now: dt.datetime | None = None) -> int:
+    """Close every open period whose token or session has expired (at its expiry) or is gone
+    without its deletion being seen (at `now`, the first moment known). Returns how many."""
+    now = now or timezone.now()
+    tokens = AuthToken.objects.filter(digest=OuterRef("token_digest"))
+    ended = list(
+        ActivityPeriod.objects.select_for_update()
+        .filter(end_time__isnull=True)
+        .exclude(token_digest="")
+        .annotate(present=Exists(tokens), expiry=Subquery(tokens.values("expiry")[:1]))
+        .filter(Q(present=False) | Q(expiry__lte=now))
+        .only("id", "start_time")
+    )
+    Session = session_model()
+    if Session is not None:
+        sessions = Session.objects.filter(session_key=OuterRef("session_key"))
+        ended += list(
+            ActivityPeriod.objects.select_for_update()
+            .filter(end_time__isnull=True)
+            .exclude(session_key="")
+            .annotate(present=Exists(sessions), expiry=Subquery(sessions.values("expire_date")[:1]))
+            .filter(Q(present=False) | Q(expiry__lte=now))
+            .only("id", "start_time")
+        )
+    for period in ended:
+        period.end_time = _period_end(period.start_time, period.expiry if period.present else now)
+    ActivityPeriod.objects.bulk_update(ended, ["end_time"], batch_size=500)
+    return len(ended)

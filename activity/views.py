@@ -28,6 +28,7 @@ from activity.serializers import (
     UsersNotFoundSerializer,
     cursor_parse,
     id_list_parse,
+    include_open_parse,
     limit_parse,
     time_format_parse,
 )
@@ -51,7 +52,10 @@ def _error(description: str) -> OpenApiResponse:
 
 
 _COMMON_ERRORS = {
-    400: _error("Bad parameter: invalid_limit, invalid_cursor, invalid_time_format, ..."),
+    400: _error(
+        "Bad parameter: invalid_limit, invalid_cursor, invalid_time_format, "
+        "invalid_include_open, ..."
+    ),
     401: _error("not_authed (no credentials) or invalid_auth (bad or expired token)."),
     403: _error("access_denied (e.g. a session request without its CSRF token)."),
     429: _error("ratelimited; the Retry-After header says how many seconds to wait."),
@@ -61,6 +65,12 @@ _TIME_FORMAT = OpenApiParameter(
     OpenApiTypes.STR,
     enum=list(TIME_FORMAT_CHOICES),
     description='`legacy` (default): "Feb 1 2020  1:33PM"; `iso8601`: with the UTC offset.',
+)
+_INCLUDE_OPEN = OpenApiParameter(
+    "include_open",
+    OpenApiTypes.BOOL,
+    description="`true`: also the periods still open (a member logged in now), with "
+    "`end_time` null. Default `false`: closed periods only.",
 )
 _LIMIT_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}
 _LIMIT = OpenApiParameter(
@@ -108,6 +118,7 @@ class MembersFeedView(SlackStyleAPIView):
                 description=f"Page size, 1 to {MAX_LIMIT}. Without it the whole feed.",
             ),
             _CURSOR,
+            _INCLUDE_OPEN,
         ],
         responses={200: MembersFeedSerializer, **_COMMON_ERRORS},
     )
@@ -116,7 +127,10 @@ class MembersFeedView(SlackStyleAPIView):
         time_format = time_format_parse(params.get("time_format"))
         limit = limit_parse(params.get("limit"), default=None)
         after = cursor_parse(params.get("cursor"))
-        page = selectors.member_feed(time_format=time_format, limit=limit, after=after)
+        include_open = include_open_parse(params.get("include_open"))
+        page = selectors.member_feed(
+            time_format=time_format, limit=limit, after=after, include_open=include_open
+        )
         body = {"ok": True, "members": page.members}
         if "limit" in params or "cursor" in params:
             body["response_metadata"] = {"next_cursor": page.next_cursor}
@@ -132,14 +146,14 @@ class MemberActivityLookupView(SlackStyleAPIView):
     @envelope_schema(
         operation_id="loguseractivity",
         tags=["activity"],
-        parameters=[_TIME_FORMAT],
+        parameters=[_TIME_FORMAT, _INCLUDE_OPEN],
         request=IdListSerializer,
         responses={
             200: MemberLookupSerializer,
             **_COMMON_ERRORS,
             400: _error(
                 "invalid_json, invalid_body, missing_id_list, invalid_id_list, empty_id_list, "
-                "too_many_ids, invalid_id or invalid_time_format."
+                "too_many_ids, invalid_id, invalid_time_format or invalid_include_open."
             ),
             404: OpenApiResponse(
                 UsersNotFoundSerializer, description="users_not_found: none of the ids is a member."
@@ -150,7 +164,10 @@ class MemberActivityLookupView(SlackStyleAPIView):
     def post(self, request):
         ids = id_list_parse(request.data)
         time_format = time_format_parse(request.query_params.get("time_format"))
-        page = selectors.member_feed_for_ids(ids=ids, time_format=time_format)
+        include_open = include_open_parse(request.query_params.get("include_open"))
+        page = selectors.member_feed_for_ids(
+            ids=ids, time_format=time_format, include_open=include_open
+        )
         if not page.members:
             raise SlackError(
                 "users_not_found",

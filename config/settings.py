@@ -338,6 +338,7 @@ X_FRAME_OPTIONS = "DENY"
 MEMBERS_FEED_PUBLIC = config("MEMBERS_FEED_PUBLIC", default=False, cast=bool)
 
 # --- Per-app settings (one module each, so apps' settings stay apart) -------
+from config.appsettings.activity import *  # noqa: E402,F403
 from config.appsettings.inventory import *  # noqa: E402,F403
 from config.appsettings.randomdata import *  # noqa: E402,F403
 from config.appsettings.sync import *  # noqa: E402,F403
