@@ -11,40 +11,17 @@ from rest_framework import filters, pagination
 from rest_framework.exceptions import NotFound, ParseError, ValidationError
 
 from core.exceptions import api_exception_from
+from core.pagination import StrictPageSizeMixin
 
 
-class PageNumberPagination(pagination.PageNumberPagination):
+class PageNumberPagination(StrictPageSizeMixin, pagination.PageNumberPagination):
     """`page` + `page_size` (default 20, max 1000). Asking for more than the max is a 400."""
-
-    page_size_query_param = "page_size"
-    max_page_size = 1000
-
-    def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
-            raise ValidationError({"page_size": ["A whole number is required."]}) from None
-        if not 1 <= size <= self.max_page_size:
-            raise ValidationError({"page_size": [f"Must be between 1 and {self.max_page_size}."]})
-        return size
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param)
         if raw is not None and raw != "last" and not raw.isdigit():
             raise NotFound(f"Invalid page {raw!r}: {self.page_query_param} must be a number.")
         return super().paginate_queryset(queryset, request, view)
-
-    def get_schema_operation_parameters(self, view):
-        params = super().get_schema_operation_parameters(view)
-        for param in params:
-            if param["name"] == self.page_size_query_param:
-                param["schema"].update({"minimum": 1, "maximum": self.max_page_size})
-            if param["name"] == self.page_query_param:
-                param["schema"].update({"minimum": 1})
-        return params
 
 
 class StrictOrderingFilter(filters.OrderingFilter):

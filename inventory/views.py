@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.constants import MAX_DB_ID
+from core.pagination import link_paginated
 from core.serializers import ConflictErrorResponseSerializer
 from inventory import selectors, services
 from inventory.exceptions import CustomerNotFound, InvoiceNotFound
@@ -54,6 +55,7 @@ PDF_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="The invoice as 
 CONFLICT = OpenApiResponse(ConflictErrorResponseSerializer)
 
 
+@link_paginated
 class ItemViewSet(viewsets.ModelViewSet):
     """The catalogue: anyone may read it; staff create, change and delete items."""
 
@@ -91,6 +93,7 @@ class ItemViewSet(viewsets.ModelViewSet):
         services.item_delete(item=instance)
 
 
+@link_paginated
 @extend_validation_errors(
     ["invalid_text"], field_name="phone", actions=["create", "update", "partial_update"]
 )
@@ -119,6 +122,7 @@ class CustomerViewSet(
         services.customer_update(customer=serializer.instance, data=serializer.validated_data)
 
 
+@link_paginated
 @extend_schema_view(
     list=extend_schema(summary="Invoices, newest first"),
     retrieve=extend_schema(summary="One invoice with its lines"),

@@ -81,15 +81,15 @@ def test_invoice_list_filters(staff_client, items):
     invoice_issue(invoice_id=a.pk)
     b = purchase(one, items[1:2])
     c = purchase(two, items[2:])
-    assert {r["id"] for r in staff_client.get(INVOICES).json()["results"]} == {a.pk, b.pk, c.pk}
-    by_customer = staff_client.get(INVOICES, {"customer": one.pk}).json()["results"]
+    assert {r["id"] for r in staff_client.get(INVOICES).json()} == {a.pk, b.pk, c.pk}
+    by_customer = staff_client.get(INVOICES, {"customer": one.pk}).json()
     assert {r["id"] for r in by_customer} == {a.pk, b.pk}
-    issued = staff_client.get(INVOICES, {"status": "issued"}).json()["results"]
+    issued = staff_client.get(INVOICES, {"status": "issued"}).json()
     assert [r["id"] for r in issued] == [a.pk]
     today = timezone.localdate()
     tomorrow = (today + timedelta(days=1)).isoformat()
-    assert staff_client.get(INVOICES, {"created_after": tomorrow}).json()["count"] == 0
-    assert staff_client.get(INVOICES, {"created_before": today.isoformat()}).json()["count"] == 3
+    assert staff_client.get(INVOICES, {"created_after": tomorrow})["X-Total-Count"] == "0"
+    assert staff_client.get(INVOICES, {"created_before": today.isoformat()})["X-Total-Count"] == "3"
 
 
 @pytest.mark.parametrize(
@@ -106,8 +106,8 @@ def test_invoice_list_runs_a_fixed_number_of_queries(
         purchase(customer, items)
     with django_assert_num_queries(4):  # 2 token auth + count + page (customer joined)
         response = staff_client.get(INVOICES)
-    assert response.json()["count"] == 6
-    assert response.json()["results"][0]["line_count"] == 3
+    assert (len(response.json()), response["X-Total-Count"]) == (6, "6")
+    assert response.json()[0]["line_count"] == 3
 
 
 def test_invoice_detail_runs_a_fixed_number_of_queries(
