@@ -251,3 +251,66 @@ def test_cursor_page_runs_two_queries_wherever_it_starts(
         response = feed_client.get(FEED, {"limit": 2, "cursor": cursor})
 
     assert [len(m["activity_periods"]) for m in response.json()["members"]] == [3, 3]
+
+
+# --- open periods (a member logged in now) --------------------------------------------------
+
+
+@pytest.fixture
+def open_and_closed(user):
+    """One closed period and one still open (a login not yet logged out)."""
+    start = dt.datetime(2024, 1, 1, 1, 0, tzinfo=dt.UTC)  # Europe/Berlin: 2:00AM
+    closed = ActivityPeriodFactory(user=user, start_time=start)
+    opened = ActivityPeriodFactory(
+        user=user, start_time=start + dt.timedelta(hours=2), end_time=None, token_digest="d" * 128
+    )
+    return closed, opened
+
+
+def test_open_periods_are_left_out_by_default(feed_client, user, open_and_closed):
+    member = feed_client.get(FEED).json()["members"][0]
+
+    assert member["activity_periods"] == [
+        {"start_time": "Jan 1 2024  2:00AM", "end_time": "Jan 1 2024 2:45AM"}
+    ]
+
+
+@pytest.mark.parametrize("value", ["true", "1"])
+def test_include_open_adds_them_with_a_null_end(feed_client, user, open_and_closed, value):
+    member = feed_client.get(FEED, {"include_open": value}).json()["members"][0]
+
+    assert member["activity_periods"] == [
+        {"start_time": "Jan 1 2024  2:00AM", "end_time": "Jan 1 2024 2:45AM"},
+        {"start_time": "Jan 1 2024  4:00AM", "end_time": None},
+    ]
+
+
+@pytest.mark.parametrize("value", ["false", "0", ""])
+def test_include_open_false_is_the_default(feed_client, user, open_and_closed, value):
+    member = feed_client.get(FEED, {"include_open": value}).json()["members"][0]
+
+    assert len(member["activity_periods"]) == 1
+
+
+@pytest.mark.parametrize("value", ["yes", "TRUE", "2", "true ", "null", "é"])
+def test_bad_include_open_is_invalid_include_open(feed_client, user, open_and_closed, value):
+    response = feed_client.get(FEED, {"include_open": value})
+
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["ok"], body["error"]) == (False, "invalid_include_open")
+    assert "include_open" in body["detail"]
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_feed_with_open_periods_runs_two_queries(
+    feed_client, members_with_periods, django_assert_num_queries, count
+):
+    members = members_with_periods(count)
+    for member in members:
+        ActivityPeriodFactory(user=member, end_time=None, session_key=f"s{member.pk}")
+
+    with django_assert_num_queries(2):
+        response = feed_client.get(FEED, {"include_open": "true", "limit": count})
+
+    assert [len(m["activity_periods"]) for m in response.json()["members"]] == [4] * count

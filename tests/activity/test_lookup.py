@@ -1,7 +1,9 @@
+import datetime as dt
 import json
 
 import pytest
 
+from tests.activity.factories import ActivityPeriodFactory
 from tests.members.factories import UserFactory
 
 LOOKUP = "/api/loguseractivity/"
@@ -146,3 +148,53 @@ def test_inactive_members_are_not_found(feed_client):
     gone = UserFactory(is_active=False)
 
     assert _post(feed_client, {"id_list": [gone.pk]}).json()["not_found"] == [gone.pk]
+
+
+def test_open_periods_only_with_include_open(feed_client, user):
+    start = dt.datetime(2024, 1, 1, 1, 0, tzinfo=dt.UTC)  # Europe/Berlin: 2:00AM
+    ActivityPeriodFactory(user=user, start_time=start)
+    ActivityPeriodFactory(
+        user=user, start_time=start + dt.timedelta(hours=2), end_time=None, token_digest="d" * 128
+    )
+
+    closed = _post(feed_client, {"id_list": [user.pk]}).json()["members"][0]
+    both = feed_client.post(
+        f"{LOOKUP}?include_open=true",
+        data=json.dumps({"id_list": [user.pk]}),
+        content_type="application/json",
+    ).json()["members"][0]
+
+    assert [p["end_time"] for p in closed["activity_periods"]] == ["Jan 1 2024 2:45AM"]
+    assert [p["end_time"] for p in both["activity_periods"]] == ["Jan 1 2024 2:45AM", None]
+
+
+@pytest.mark.parametrize("value", ["yes", "on", "True"])
+def test_bad_include_open_is_400_invalid_include_open(feed_client, user, value):
+    response = feed_client.post(
+        f"{LOOKUP}?include_open={value}",
+        data=json.dumps({"id_list": [user.pk]}),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["ok"], body["error"]) == (False, "invalid_include_open")
+    assert "include_open" in body["detail"]
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_lookup_with_open_periods_runs_two_queries(
+    feed_client, members_with_periods, django_assert_num_queries, count
+):
+    members = members_with_periods(count)
+    for member in members:
+        ActivityPeriodFactory(user=member, end_time=None, token_digest=f"d{member.pk}")
+
+    with django_assert_num_queries(2):
+        response = feed_client.post(
+            f"{LOOKUP}?include_open=true",
+            data=json.dumps({"id_list": [m.pk for m in members]}),
+            content_type="application/json",
+        )
+
+    assert [len(m["activity_periods"]) for m in response.json()["members"]] == [4] * count
