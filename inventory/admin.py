@@ -9,7 +9,6 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from phonenumber_field.modelfields import PhoneNumberField
 
 from core.admin import ServiceDeleteMixin
 from core.exceptions import ApplicationError
@@ -163,8 +162,6 @@ class CustomerAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = ["name", "phone", "email", "created_at"]
     search_fields = ["name", "phone", "email", "address"]
     readonly_fields = ["created_at", "updated_at"]
-    # Shown as stored (E.164), not in the library's national format.
-    formfield_overrides = {PhoneNumberField: {"widget": forms.TextInput}}
 
     def save_model(self, request, obj, form, change):
         fields = services.CUSTOMER_UPDATABLE_FIELDS

@@ -6,9 +6,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import ExpressionWrapper, F, Q
 from django.utils import timezone
-from phonenumber_field.modelfields import PhoneNumberField
 
 from core.validators import validate_single_line
+from inventory.phones import PHONE_STORED_MAX_LENGTH, PhoneField
 
 
 def reorder_level_default() -> int:
@@ -84,8 +84,8 @@ class Item(models.Model):
 
 class Customer(models.Model):
     name = models.CharField(max_length=200, validators=[validate_single_line])
-    # Read in settings.PHONENUMBER_DEFAULT_REGION when written without +country; stored E.164.
-    phone = PhoneNumberField(max_length=20, help_text="E.164")
+    # Stored as inventory.phones.phone_normalize gives it: E.164, or "+" and 7-15 digits.
+    phone = PhoneField(max_length=PHONE_STORED_MAX_LENGTH, help_text="E.164, or + and 7-15 digits.")
     address = models.TextField()
     email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,18 +1,22 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
-from phonenumber_field import serializerfields
-from phonenumber_field.phonenumber import PhoneNumber, to_python
 from rest_framework import serializers
 
 from core.constants import MAX_DB_ID
-from core.validators import validate_single_line
 from inventory.models import Customer, Invoice, InvoiceLine, Item, StockReport, StockReportLine
+from inventory.phones import PHONE_INPUT_MAX_LENGTH, phone_normalize
 
 MAX_QUANTITY = 1_000_000
 
 
 class ItemSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(
+        max_length=200,
+        required=False,
+        help_text="Optional when creating: taken from `description` when absent (as Disecto "
+        "items had only a description).",
+    )
     quantity = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
     reorder_level = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
     price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
@@ -34,35 +38,28 @@ class ItemSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-class PhoneNumberField(serializerfields.PhoneNumberField):
-    """django-phonenumber-field's field (a number without +country is read in
-    PHONENUMBER_DEFAULT_REGION), checking first the text the client sent: one line
-    (validate_single_line, code `invalid_text`) of at most `max_length` characters. Errors
-    quote the input."""
+class PhoneField(serializers.CharField):
+    """A phone as any common format, checked and normalised by inventory.phones (E.164, or
+    "+" and 7-15 digits): one line (code `invalid_text`) of at most `max_length` characters.
+    Errors quote the input."""
 
-    default_error_messages = {
-        "invalid": "{raw!r} is not a valid phone number.",
-        "not_a_number": "{raw!r} is not a phone number.",
-    }
-
-    def to_internal_value(self, data) -> PhoneNumber:
-        raw = serializers.CharField.to_internal_value(self, data)  # a string, trimmed
+    def to_internal_value(self, data) -> str:
+        raw = super().to_internal_value(data)  # a string, trimmed
+        if self.max_length is not None and len(raw) > self.max_length:
+            # Checked on what was sent: the validators see the (shorter) normalised number.
+            self.fail("max_length", max_length=self.max_length)
         try:
-            validate_single_line(raw)
+            return phone_normalize(raw)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages, code=exc.code) from None
-        if self.max_length is not None and len(raw) > self.max_length:
-            self.fail("max_length", max_length=self.max_length)
-        number = to_python(raw, region=self.region)
-        if not number.is_valid():
-            message = self.error_messages["invalid" if number.national_number else "not_a_number"]
-            raise serializers.ValidationError(message.format(raw=raw), code="invalid")
-        return number
 
 
 class CustomerSerializer(serializers.ModelSerializer):
-    phone = PhoneNumberField(
-        max_length=40, help_text="Any common format; stored and returned as E.164."
+    phone = PhoneField(
+        max_length=PHONE_INPUT_MAX_LENGTH,
+        help_text="Any common format. Stored and returned as E.164 when it is a valid number, "
+        'otherwise as "+" and its digits when it is "+" and 7-15 digits once spaces, dots, '
+        "dashes and brackets are removed (e.g. +9999999999).",
     )
 
     class Meta:

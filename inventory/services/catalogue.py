@@ -18,6 +18,7 @@ ITEM_UPDATABLE_FIELDS = frozenset(
     {"name", "description", "price", "reorder_level", "expiry_date", "sku"}
 )
 CUSTOMER_UPDATABLE_FIELDS = frozenset({"name", "phone", "address", "email"})
+NAME_MAX_LENGTH = Item._meta.get_field("name").max_length
 _STOCK_NOT_UPDATABLE = (
     "Stock changes go through the stock adjustment (item_stock_adjust, or the admin's "
     '"Adjust stock"), not an item update.'
@@ -29,10 +30,24 @@ def _sku_clean(data: Mapping[str, Any]) -> dict[str, Any]:
     return {**data, "sku": data["sku"] or None} if "sku" in data else dict(data)
 
 
+def _name_from_description(data: Mapping[str, Any]) -> dict[str, Any]:
+    # Disecto's items had only a description: without a name, its first 200 characters on
+    # one line (whitespace runs, newlines included, become one space) serve as one.
+    if "name" in data:
+        return dict(data)
+    name = " ".join(str(data.get("description") or "").split())[:NAME_MAX_LENGTH].rstrip()
+    if not name:
+        raise InvalidInput(
+            "A name is required (or a description to take it from).", code="required", attr="name"
+        )
+    return {**data, "name": name}
+
+
 @transaction.atomic
 def item_create(*, data: Mapping[str, Any], actor: AbstractBaseUser | None = None) -> Item:
-    """Insert an item; its `quantity` (default 0) comes in as its initial stock movement."""
-    data = _sku_clean(data)
+    """Insert an item; its `quantity` (default 0) comes in as its initial stock movement.
+    Without a `name`, the name is taken from the `description` (400 naming `name` if neither)."""
+    data = _sku_clean(_name_from_description(data))
     quantity = data.pop("quantity", 0)
     item = Item(**data, quantity=quantity)
     item.full_clean()  # the initial quantity too (never negative)

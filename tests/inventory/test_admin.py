@@ -244,3 +244,14 @@ def test_stock_report_delete_goes_through_the_service(superuser_client):
     delete = reverse("admin:inventory_stockreport_delete", args=[report.pk])
     assert superuser_client.post(delete, {"post": "yes"}).status_code == 302
     assert not StockReport.objects.exists()
+
+
+def test_the_admin_keeps_a_plausible_international_phone_and_refuses_others(superuser_client):
+    add = reverse("admin:inventory_customer_add")
+    data = {"name": "Old client", "phone": "+999 999 9999", "address": "x", "email": ""}
+    assert superuser_client.post(add, data).status_code == 302
+    assert Customer.objects.get().phone == "+9999999999"
+    refused = superuser_client.post(add, {**data, "phone": "+999"})
+    assert refused.status_code == 200  # the form again, with the error
+    assert refused.context["adminform"].form.errors["phone"] == ["'+999' is not a phone number."]
+    assert Customer.objects.count() == 1

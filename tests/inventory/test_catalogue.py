@@ -198,3 +198,136 @@ def test_out_of_range_customer_ids_are_404(staff_client, db, customer_id):
     url = f"/api/customer-purchase/{customer_id}"
     assert staff_client.get(url).status_code == 404
     assert staff_client.post(url, [{"item": 1, "quantity": 1}]).status_code in (400, 404)
+
+
+# --- an item's name is optional: taken from its description (Disecto's items had only one) ----
+
+
+def test_an_item_without_a_name_takes_it_from_its_description(staff_client):
+    body = '{"description": "Green tea, 100 bags", "price": 349, "quantity": 4}'
+    response = staff_client.post(ITEMS, body, content_type="application/json")
+    assert response.status_code == 201
+    assert response.json()["name"] == "Green tea, 100 bags"
+    assert Item.objects.get().name == "Green tea, 100 bags"
+
+
+def test_a_long_multi_line_description_gives_a_one_line_name_of_200_characters(staff_client):
+    description = "Loose leaf\n\n  green\ttea " + "x" * 300
+    response = staff_client.post(ITEMS, {"description": description, "price": "1"})
+    assert response.status_code == 201
+    name = Item.objects.get().name
+    assert name.startswith("Loose leaf green tea xxx")
+    assert len(name) == 200
+    assert Item.objects.get().description == description
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ('{"price": 9999, "quantity": 100}', "required"),
+        ('{"description": "", "price": 9999}', "required"),
+        ('{"description": " \\n\\t ", "price": 9999}', "required"),
+        ('{"description": "x", "name": "", "price": 9999}', "blank"),
+        ('{"description": "x", "name": null, "price": 9999}', "null"),
+        ('{"description": "Tea\\u202e", "price": 9999}', "invalid_text"),
+        ('{"name": "Tea\\u0007", "price": 9999}', "invalid_text"),
+        ('{"name": "Tea\\ud800", "price": 9999}', "invalid_text"),
+    ],
+    ids=[
+        "neither",
+        "empty-description",
+        "blank-description",
+        "empty-name",
+        "null-name",
+        "bidi-in-description",
+        "bell-in-name",
+        "lone-surrogate-in-name",
+    ],
+)
+def test_an_item_with_neither_a_usable_name_nor_description_is_a_400_naming_name(
+    staff_client, body, code
+):
+    response = staff_client.post(ITEMS, body, content_type="application/json")
+    assert response.status_code == 400
+    assert [(e["attr"], e["code"]) for e in response.json()["errors"]] == [("name", code)]
+    assert Item.objects.count() == 0
+
+
+def test_a_lone_surrogate_in_a_description_is_a_400_naming_description(staff_client):
+    body = '{"description": "Tea \\udfff", "price": 9999}'
+    response = staff_client.post(ITEMS, body, content_type="application/json")
+    assert response.status_code == 400
+    assert [e["attr"] for e in response.json()["errors"]] == ["description"]
+    assert Item.objects.count() == 0
+
+
+def test_a_put_without_a_name_keeps_the_name(staff_client, items):
+    url = reverse("item-detail", args=[items[0].pk])
+    body = '{"description": "new text", "price": 5, "quantity": 10}'
+    response = staff_client.put(url, body, content_type="application/json")
+    assert response.status_code == 200
+    items[0].refresh_from_db()
+    assert (items[0].name, items[0].description) == (response.json()["name"], "new text")
+    assert items[0].name.startswith("Item ")
+
+
+# --- phones libphonenumber refuses: kept as "+" and their digits when plausible --------------
+
+
+@pytest.mark.parametrize(
+    ("phone", "stored"),
+    [
+        ("+9999999999", "+9999999999"),  # the Disecto README's (no country has code 999)
+        ("+1 (555) 010-9999", "+15550109999"),  # 555-01xx: fictional, so invalid
+        ("+999 99.99-99 [99]", "+99999999999"),
+        ("+9999999", "+9999999"),  # 7 digits
+        ("+999999999999999", "+999999999999999"),  # 15 digits
+        (" +9999999999 ", "+9999999999"),
+        ("+91 98765 43210", "+919876543210"),  # valid: E.164 as before
+    ],
+)
+def test_plausible_international_phones_are_stored_as_plus_and_digits(staff_client, phone, stored):
+    response = staff_client.post(CUSTOMERS, {"name": "A", "phone": phone, "address": "x"})
+    assert response.status_code == 201
+    assert response.json()["phone"] == stored
+    assert Customer.objects.get().phone == stored
+
+
+@pytest.mark.parametrize(
+    ("phone", "code"),
+    [
+        ("+999999", "invalid"),  # 6 digits
+        ("+9999999999999999", "invalid"),  # 16 digits
+        ("++9999999999", "invalid"),
+        ("+99999x99999", "invalid"),
+        ("+99 99/99 99 99", "invalid"),
+        ("99 9999 9999 9", "invalid"),  # no +: read in the default region, and invalid there
+        ("+", "invalid"),
+        ("+٩٩٩٩٩٩٩٩٩٩", "invalid"),  # not ASCII digits
+        ("+9999999999\u202e", "invalid_text"),
+        ("+99999\n99999", "invalid_text"),
+        ("+99999\x0099999", "invalid_text"),
+        ("+" + "9" * 1000, "max_length"),
+    ],
+)
+def test_implausible_phones_are_a_400_naming_phone(staff_client, phone, code):
+    response = staff_client.post(CUSTOMERS, {"name": "A", "phone": phone, "address": "x"})
+    assert response.status_code == 400
+    assert [(e["attr"], e["code"]) for e in response.json()["errors"]] == [("phone", code)]
+    assert Customer.objects.count() == 0
+
+
+def test_a_customer_phone_changes_to_a_plausible_international_one(staff_client, customer):
+    url = reverse("customer-detail", args=[customer.pk])
+    response = staff_client.patch(url, {"phone": "+999 999 9999"})
+    assert (response.status_code, response.json()["phone"]) == (200, "+9999999999")
+    customer.refresh_from_db()
+    assert customer.phone == "+9999999999"
+
+
+def test_an_implausible_phone_in_a_patch_changes_nothing(staff_client, customer):
+    before = customer.phone
+    url = reverse("customer-detail", args=[customer.pk])
+    assert staff_client.patch(url, {"phone": "+999"}).status_code == 400
+    customer.refresh_from_db()
+    assert customer.phone == before
