@@ -11,12 +11,6 @@ MAX_QUANTITY = 1_000_000
 
 
 class ItemSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(
-        max_length=200,
-        required=False,
-        help_text="Optional when creating: taken from `description` when absent (as Disecto "
-        "items had only a description).",
-    )
     quantity = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
     reorder_level = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
     price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
@@ -36,6 +30,15 @@ class ItemSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+        # Optional, keeping the model's validators (one line, 200 characters): without it the
+        # service takes the name from `description`, as Disecto's items had only that.
+        extra_kwargs = {
+            "name": {
+                "required": False,
+                "help_text": "Optional: taken from `description` when absent (its first 200 "
+                "characters, on one line).",
+            }
+        }
 
 
 class PhoneField(serializers.CharField):
