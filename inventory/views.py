@@ -56,6 +56,8 @@ CONFLICT = OpenApiResponse(ConflictErrorResponseSerializer)
 
 
 @link_paginated
+# `name` is optional in the body, but required when there is no description to take it from.
+@extend_validation_errors(["required"], field_name="name", actions=["create"])
 class ItemViewSet(viewsets.ModelViewSet):
     """The catalogue: anyone may read it; staff create, change and delete items."""
 

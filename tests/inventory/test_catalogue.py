@@ -331,3 +331,10 @@ def test_an_implausible_phone_in_a_patch_changes_nothing(staff_client, customer)
     assert staff_client.patch(url, {"phone": "+999"}).status_code == 400
     customer.refresh_from_db()
     assert customer.phone == before
+
+
+def test_the_schema_documents_that_a_created_item_may_need_a_name(client, db):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    name_errors = schema["components"]["schemas"]["ApiItemsCreateNameErrorComponent"]
+    assert "required" in name_errors["properties"]["code"]["enum"]
+    assert "name" not in schema["components"]["schemas"]["ItemRequest"].get("required", [])
