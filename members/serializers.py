@@ -1,7 +1,11 @@
+from collections.abc import Mapping
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
+from rest_framework.settings import api_settings
 from rest_framework.validators import UniqueValidator
 
 from core.serializers import bulk_delete_serializer
@@ -78,6 +82,34 @@ class RegisterSerializer(UsernameFieldMixin, serializers.ModelSerializer):
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"password": list(exc.messages)}) from None
         return attrs
+
+
+UNKNOWN_FIELD = "unknown_field"
+
+
+class UserCreateSerializer(RegisterSerializer):
+    """A new member, as registration takes it. Any other field (`is_staff`, `id`, ...) is
+    refused: 400 with code `unknown_field`, whose detail names it."""
+
+    # Refused, not ignored: a client that believes it set a field must not get a 201 for an
+    # account without it. Under `non_field_errors`, so that the documented error schema (whose
+    # `attr` is one of the known fields) covers any name a client may send.
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(str(name) for name in data if name not in self.fields)
+            if unknown:
+                allowed = ", ".join(sorted(self.fields))
+                raise serializers.ValidationError(
+                    {
+                        api_settings.NON_FIELD_ERRORS_KEY: [
+                            ErrorDetail(
+                                f"Unknown field(s): {', '.join(unknown)}. Allowed: {allowed}.",
+                                code=UNKNOWN_FIELD,
+                            )
+                        ]
+                    }
+                )
+        return super().to_internal_value(data)
 
 
 class LoginSerializer(serializers.Serializer):

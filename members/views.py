@@ -13,11 +13,13 @@ from core.serializers import BulkDeleteResultSerializer
 from members import selectors, services
 from members.models import User
 from members.serializers import (
+    UNKNOWN_FIELD,
     LoginSerializer,
     RegisterResponseSerializer,
     RegisterSerializer,
     TokenSerializer,
     UserBulkDeleteSerializer,
+    UserCreateSerializer,
     UserForbiddenErrorResponseSerializer,
     UserSerializer,
 )
@@ -118,12 +120,17 @@ _FORBIDDEN = OpenApiResponse(
 
 
 @extend_validation_errors(["not_found", "invalid"], field_name="ids", actions=["bulk_delete"])
+@extend_validation_errors([UNKNOWN_FIELD], field_name="non_field_errors", actions=["create"])
 @extend_schema_view(
+    create=extend_schema(
+        request=UserCreateSerializer, responses={201: UserSerializer, 403: _FORBIDDEN}
+    ),
     update=extend_schema(responses={200: UserSerializer, 403: _FORBIDDEN}),
     partial_update=extend_schema(responses={200: UserSerializer, 403: _FORBIDDEN}),
     destroy=extend_schema(responses={204: None, 403: _FORBIDDEN}),
 )
 class UserViewSet(
+    mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -134,9 +141,9 @@ class UserViewSet(
 
     Changing or deleting somebody else takes staff with Django's `members.change_user` /
     `members.delete_user` permission (as in the admin), and only a superuser changes or
-    deletes a staff or superuser account. Accounts are created through
-    /api/v1/auth/register/ (or the admin). Deleting a member retires the id so it is never
-    issued again.
+    deletes a staff or superuser account. Members register at /api/v1/auth/register/; staff
+    with `members.add_user` create them with POST here (the same fields and rules; never a
+    staff account). Deleting a member retires the id so it is never issued again.
     """
 
     serializer_class = UserSerializer
@@ -148,10 +155,30 @@ class UserViewSet(
     ordering = ["id"]
     search_fields = ["username", "real_name", "email"]
 
+    def get_permissions(self):
+        if self.action == "create":  # IsSelf would let any member through: there is no object
+            return [
+                permissions.IsAuthenticated(),
+                permissions.IsAdminUser(),
+                permissions.DjangoModelPermissions(),  # POST: members.add_user
+            ]
+        return super().get_permissions()
+
+    def get_serializer_class(self):
+        return UserCreateSerializer if self.action == "create" else UserSerializer
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return User.objects.none()
         return selectors.user_list(viewer=self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        """Staff with `members.add_user`: create a member (synced to peers like any other)."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        # The serializer has run the password validators, with the user's other fields.
+        user = services.user_create(**serializer.validated_data, validate_password_strength=False)
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer):
         services.user_update(
