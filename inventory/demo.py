@@ -1,11 +1,13 @@
 """Demo data for `manage.py seed_demo`: items (some low, some expiring), customers, an invoice."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
+from core.demo_rows import demo_row_claim, demo_row_get
+from core.exceptions import ApplicationError
 from inventory.models import Customer, Invoice, Item
 from inventory.services import PurchaseLine, customer_create, item_create, purchase_create
 
@@ -24,39 +26,72 @@ CUSTOMERS = [
     ("Test User", "+919876543210", "12 MG Road, Bengaluru 560001", "test.user@example.com"),
     ("Asha Rao", "+918041234567", "4 Park Street, Kolkata 700016", ""),
 ]
+# The demo invoice of the first customer: (sku, quantity).
+INVOICE = [("DSC-001", 1), ("DSC-005", 2), ("DSC-008", 3)]
+
+
+def _item_seed(row: tuple, today: date) -> tuple[Item, bool]:
+    sku, name, description, price, quantity, reorder, expires = row
+    item = demo_row_get(model=Item, key=f"item:{sku}")
+    if item is not None:
+        return item, False
+    # The SKU is unique: if a user's item already has it, the demo's goes without one.
+    taken = Item.objects.filter(sku=sku).exists()
+    item = item_create(
+        data={
+            "sku": None if taken else sku,
+            "name": name,
+            "description": description,
+            "price": Decimal(price),
+            "quantity": quantity,
+            "reorder_level": reorder,
+            "expiry_date": None if expires is None else today + timedelta(days=expires),
+        }
+    )
+    demo_row_claim(obj=item, key=f"item:{sku}")
+    return item, True
+
+
+def _customer_seed(index: int, row: tuple) -> tuple[Customer, bool]:
+    name, phone, address, email = row
+    customer = demo_row_get(model=Customer, key=f"customer:{index}")
+    if customer is not None:
+        return customer, False
+    customer = customer_create(
+        data={"name": name, "phone": phone, "address": address, "email": email}
+    )
+    demo_row_claim(obj=customer, key=f"customer:{index}")
+    return customer, True
 
 
 @transaction.atomic
 def seed() -> str:
+    """Create the demo items, customers and invoice that are missing.
+
+    The demo knows its rows by its own keys (core.demo_rows), so customers or items that a
+    user added with the same name, phone or SKU are neither reused nor touched.
+    """
     today = timezone.localdate()
-    created_items = 0
-    for sku, name, description, price, quantity, reorder, expires in ITEMS:
-        if not Item.objects.filter(sku=sku).exists():
-            item_create(
-                data={
-                    "sku": sku,
-                    "name": name,
-                    "description": description,
-                    "price": Decimal(price),
-                    "quantity": quantity,
-                    "reorder_level": reorder,
-                    "expiry_date": None if expires is None else today + timedelta(days=expires),
-                }
-            )
-            created_items += 1
-    created_customers = 0
-    for name, phone, address, email in CUSTOMERS:
-        if not Customer.objects.filter(name=name, phone=phone).exists():
-            customer_create(data={"name": name, "phone": phone, "address": address, "email": email})
-            created_customers += 1
-    customer = Customer.objects.get(name=CUSTOMERS[0][0], phone=CUSTOMERS[0][1])
-    invoices = 0
-    if not Invoice.objects.filter(customer=customer).exists():
-        skus = {"DSC-001": 1, "DSC-005": 2, "DSC-008": 3}
-        items = dict(Item.objects.filter(sku__in=skus).values_list("sku", "pk"))
-        purchase_create(
-            customer_id=customer.pk,
-            lines=[PurchaseLine(item=items[sku], quantity=q) for sku, q in skus.items()],
-        )
-        invoices = 1
-    return f"{created_items} items, {created_customers} customers, {invoices} invoice created"
+    items, created_items = {}, 0
+    for row in ITEMS:
+        items[row[0]], created = _item_seed(row, today)
+        created_items += created
+    customers, created_customers = [], 0
+    for index, row in enumerate(CUSTOMERS):
+        customer, created = _customer_seed(index, row)
+        customers.append(customer)
+        created_customers += created
+    invoices, note = 0, ""
+    if demo_row_get(model=Invoice, key="invoice:0") is None:
+        try:
+            with transaction.atomic():
+                invoice = purchase_create(
+                    customer_id=customers[0].pk,
+                    lines=[PurchaseLine(item=items[sku].pk, quantity=q) for sku, q in INVOICE],
+                )
+        except ApplicationError as exc:  # e.g. the demo items' stock since sold or adjusted
+            note = f" (demo invoice not created: {exc})"
+        else:
+            demo_row_claim(obj=invoice, key="invoice:0")
+            invoices = 1
+    return f"{created_items} items, {created_customers} customers, {invoices} invoice created{note}"
