@@ -6,6 +6,7 @@ import pytz
 
 from activity.models import ActivityPeriod
 from activity.services import activity_periods_add
+from core.exceptions import Conflict
 from members.models import User
 from members.services import users_bulk_create
 
@@ -33,13 +34,29 @@ SAMPLE_PERIODS = [
 
 def seed() -> str:
     """Create the sample members and their periods where missing. They cannot log in."""
+    # Keyed by the sample's member ids, which are the demo's own: ids are allocated, never
+    # chosen by a user. A username a user has taken meanwhile is left to them; the sample
+    # member then gets the generated one (real name plus id).
     existing = set(
         User.objects.filter(pk__in=[m["id"] for m in SAMPLE_MEMBERS]).values_list("pk", flat=True)
     )
-    missing = [member for member in SAMPLE_MEMBERS if member["id"] not in existing]
-    created_members = len(users_bulk_create(rows=missing))
-    created_periods = 0
+    created_members, notes = 0, []
     for member in SAMPLE_MEMBERS:
+        if member["id"] in existing:
+            continue
+        row = dict(member)
+        if User.objects.filter(username__iexact=member["username"]).exists():
+            del row["username"]
+        try:
+            created_members += len(users_bulk_create(rows=[row]))
+        except Conflict as exc:  # the id was used before: the sample member was deleted
+            if exc.code != "id_used":
+                raise
+            notes.append(f"{member['id']} was deleted and is not made again (ids are never reused)")
+        else:
+            existing.add(member["id"])
+    created_periods = 0
+    for member in [m for m in SAMPLE_MEMBERS if m["id"] in existing]:
         zone = pytz.timezone(member["tz"])
         wanted = [
             (
@@ -58,5 +75,6 @@ def seed() -> str:
             created_periods += len(activity_periods_add(user_id=member["id"], periods=missing))
     return (
         f"{created_members} sample members and {created_periods} activity periods created "
-        f"({len(SAMPLE_MEMBERS) - created_members} members already there)"
+        f"({len(SAMPLE_MEMBERS) - created_members - len(notes)} members already there"
+        f"{'; ' + '; '.join(notes) if notes else ''})"
     )
