@@ -12,6 +12,7 @@ from inventory.models import Item, StockReport, StockReportLine, expiry_window
 
 
 def _write_atomically(*, path: Path, text: str) -> None:
+    """Write `text` to `path` (mode 0644), creating missing parent directories."""
     # A uniquely named temporary file + rename: readers never see half a list, and two
     # concurrent writers cannot trip over each other's temporary file.
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -19,6 +20,9 @@ def _write_atomically(*, path: Path, text: str) -> None:
         "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
     ) as tmp:
         tmp.write(text)
+    # Readable by others (the web server, a cron mailer) whatever the umask; the temporary
+    # file is created 0600.
+    Path(tmp.name).chmod(0o644)
     Path(tmp.name).replace(path)
 
 

@@ -1,10 +1,12 @@
 import importlib
 import json
+import os
+import stat
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
@@ -141,3 +143,29 @@ def test_schedule_migration_is_idempotent_and_reversible(db):
     assert not PeriodicTask.objects.filter(name="Nightly stock list").exists()
     migration.schedule(apps, None)
     assert PeriodicTask.objects.filter(name="Nightly stock list").count() == 1
+
+
+def test_command_creates_a_missing_directory_and_says_so(stock, tmp_path, capsys):
+    out = tmp_path / "new" / "deeper" / "stock.txt"
+    call_command("generate_stock_list", "--output", str(out))
+    printed = capsys.readouterr().out
+    assert f"Created the missing directory {tmp_path / 'new'}." in printed
+    assert out.exists()
+    call_command("generate_stock_list", "--output", str(out))
+    assert "Created" not in capsys.readouterr().out
+
+
+def test_command_writes_the_file_readable_by_others_whatever_the_umask(stock, tmp_path):
+    out = tmp_path / "stock.txt"
+    previous = os.umask(0o077)
+    try:
+        call_command("generate_stock_list", "--output", str(out))
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+def test_command_output_under_a_file_is_a_command_error(stock, tmp_path):
+    (tmp_path / "plain").write_text("x")
+    with pytest.raises(CommandError, match=r"Cannot write .*plain/stock\.txt"):
+        call_command("generate_stock_list", "--output", str(tmp_path / "plain" / "stock.txt"))

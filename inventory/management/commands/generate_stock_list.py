@@ -1,8 +1,18 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from inventory.models import StockReportLine
 from inventory.services import stock_report_generate
+
+
+def _missing_directory(directory: Path) -> Path | None:
+    """The outermost directory on the way to `directory` that does not exist yet, if any."""
+    missing = None
+    while not directory.exists() and directory != directory.parent:
+        missing, directory = directory, directory.parent
+    return missing
 
 
 class Command(BaseCommand):
@@ -16,13 +26,16 @@ class Command(BaseCommand):
             "--days", type=int, default=None, help="expiry window (default STOCK_LIST_EXPIRY_DAYS)"
         )
         parser.add_argument(
-            "--output", default=None, help="file to write (default STOCK_LIST_PATH)"
+            "--output",
+            default=None,
+            help="file to write, mode 0644, creating missing directories (default STOCK_LIST_PATH)",
         )
 
     def handle(self, *args, days: int | None, output: str | None, **options):
         if days is not None and not 0 <= days <= 36500:
             raise CommandError("--days must be between 0 and 36500.")
         path = output or settings.STOCK_LIST_PATH
+        missing = _missing_directory(Path(path).parent)
         try:
             report = stock_report_generate(days=days, output_path=path)
         except OSError as exc:
@@ -31,6 +44,8 @@ class Command(BaseCommand):
         days = report.days
         for kind in report.lines.values_list("kind", flat=True):
             counts[kind] += 1
+        if missing is not None:
+            self.stdout.write(f"Created the missing directory {missing}.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Stock list written to {path}: {counts[StockReportLine.Kind.LOW_STOCK]} low "
