@@ -31,8 +31,10 @@ var/dev_secret_key:
 	@mkdir -p var
 	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-## run: set up and serve http://127.0.0.1:8000 on the embedded defaults, with demo data
+## run: set up and serve http://127.0.0.1:8000 on the embedded defaults, with demo data;
+##      writes a development .env (DEBUG on, var/dev_secret_key) when there is none
 run: install var/dev_secret_key
+	@$(BIN)/python -m scripts.dev_env
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ — admin: /admin/  API docs: /api/docs/"

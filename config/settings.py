@@ -26,8 +26,10 @@ _OFFLINE = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] in [
 if not SECRET_KEY and not _OFFLINE:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off. "
-            "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            "SECRET_KEY must be set when DEBUG is off: set SECRET_KEY (or DEBUG=true for "
+            "development) in the environment or in .env beside manage.py (`make run` writes a "
+            "development .env). Generate a key with: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
     # Development only: a fresh key per process (sessions do not survive a restart).
     SECRET_KEY = get_random_secret_key()
