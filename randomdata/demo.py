@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from randomdata import services
 from randomdata.client import RandomDataClient, UpstreamError
-from randomdata.models import Address, CreditCard, IngestionKind, RandomUser
+from randomdata.models import Address, CreditCard, IngestionKind, LinkMethod, RandomUser
 from randomdata.records import fingerprint_key
 
 LIVE_SIZE = 5
@@ -65,9 +65,12 @@ def _upstream_reachable(client: RandomDataClient, timeout: float) -> bool:
 def seed() -> str:
     """Load demo random data once: live from the upstream if it answers, else the fixtures."""
     if RandomUser.objects.exists():
+        embedded = {"link_method": LinkMethod.EMBEDDED}
         return (
             f"random data already there ({RandomUser.objects.count()} users, "
-            f"{Address.objects.count()} addresses, {CreditCard.objects.count()} cards)"
+            f"{Address.objects.count()} addresses ({Address.objects.filter(**embedded).count()} "
+            f"embedded in users), {CreditCard.objects.count()} cards "
+            f"({CreditCard.objects.filter(**embedded).count()} embedded in users))"
         )
     kinds = list(IngestionKind.values)
     notes = []
@@ -87,6 +90,16 @@ def seed() -> str:
     counts = []
     for kind in kinds:
         wanted = size or len(client.records(kind))
+        before = (Address.objects.count(), CreditCard.objects.count())
         run = services.INGESTERS[kind](size=wanted, client=client)
-        counts.append(f"{run.created} {kind}")
+        if kind == IngestionKind.USERS:
+            # A user record embeds an address and a card, stored as rows of their own.
+            addresses = Address.objects.count() - before[0]
+            cards = CreditCard.objects.count() - before[1]
+            counts.append(
+                f"{run.created} {kind} (with {addresses} embedded addresses and {cards} "
+                f"embedded cards)"
+            )
+        else:
+            counts.append(f"{run.created} {kind}")
     return f"{', '.join(counts)} created ({source}{'; ' + '; '.join(notes) if notes else ''})"

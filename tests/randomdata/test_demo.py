@@ -16,7 +16,8 @@ def offline(settings, unreachable_url):
 def test_unreachable_upstream_loads_the_bundled_fixtures_and_says_so(offline, unreachable_url):
     summary = demo.seed()
     assert summary == (
-        "3 users, 3 addresses, 12 credit_cards created "
+        "3 users (with 3 embedded addresses and 3 embedded cards), 3 addresses, 12 credit_cards "
+        "created "
         f"(upstream {unreachable_url} unreachable, loaded the bundled fixtures)"
     )
     assert (RandomUser.objects.count(), Address.objects.count(), CreditCard.objects.count()) == (
@@ -29,13 +30,19 @@ def test_unreachable_upstream_loads_the_bundled_fixtures_and_says_so(offline, un
 
 def test_seed_is_idempotent(offline):
     demo.seed()
-    assert demo.seed() == "random data already there (3 users, 6 addresses, 15 cards)"
+    assert demo.seed() == (
+        "random data already there (3 users, 6 addresses (3 embedded in users), "
+        "15 cards (3 embedded in users))"
+    )
     assert RandomUser.objects.count() == 3
 
 
 def test_reachable_upstream_is_used(upstream):
     summary = demo.seed()
-    assert summary == f"5 users, 5 addresses, 5 credit_cards created (fetched from {upstream.url})"
+    assert summary == (
+        "5 users (with 5 embedded addresses and 5 embedded cards), 5 addresses, 5 credit_cards "
+        f"created (fetched from {upstream.url})"
+    )
 
 
 def test_without_a_fingerprint_key_only_addresses_are_loaded(offline, settings):
