@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 
 from activity.models import ActivityPeriod
+from core.admin import export_as_csv
 from members.admin import UserAdmin
 from members.models import User
 
@@ -36,6 +37,10 @@ class ActivityPeriodInline(admin.TabularInline):
     readonly_fields = ["opened_by"]
     ordering = ["start_time"]
     extra = 0
+
+    def get_queryset(self, request):
+        # Each row's title is the period's str(), which names its member.
+        return super().get_queryset(request).select_related("user")
 
     @admin.display(description="opened by")
     def opened_by(self, period: ActivityPeriod) -> str:
@@ -89,6 +94,7 @@ class ActivityPeriodAdmin(admin.ModelAdmin):
     date_hierarchy = "start_time"
     raw_id_fields = ["user"]
     ordering = ["-start_time"]
+    actions = [export_as_csv]
     fields = ["user", "start_time", "end_time", "opened_by"]
     readonly_fields = ["opened_by"]
 

@@ -70,4 +70,4 @@ class ActivityPeriod(models.Model):
 
     def __str__(self) -> str:
         end = "open" if self.end_time is None else f"{self.end_time:%H:%M} UTC"
-        return f"{self.user_id} {self.start_time:%Y-%m-%d %H:%M} to {end}"
+        return f"{self.user.username} {self.start_time:%Y-%m-%d %H:%M} to {end}"

@@ -59,9 +59,15 @@ class UsageType(models.Model):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["name", "unit"], name="carbon_usagetype_name_unit_uniq"
+                fields=["name", "unit"],
+                name="carbon_usagetype_name_unit_uniq",
+                violation_error_message="A usage type with this name and unit already exists.",
             ),
-            models.CheckConstraint(condition=Q(factor__gt=0), name="carbon_usagetype_factor_gt_0"),
+            models.CheckConstraint(
+                condition=Q(factor__gt=0),
+                name="carbon_usagetype_factor_gt_0",
+                violation_error_message="The emission factor must be greater than 0.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -98,16 +104,25 @@ class Usage(models.Model):
             models.Index(fields=["usage_at", "id"], name="carbon_usage_at_id_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="carbon_usage_amount_gt_0"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="carbon_usage_amount_gt_0",
+                violation_error_message="The amount must be greater than 0.",
+            ),
             models.CheckConstraint(condition=Q(factor__gt=0), name="carbon_usage_factor_gt_0"),
             models.CheckConstraint(
                 condition=Q(usage_at__gte=USAGE_AT_MIN, usage_at__lt=USAGE_AT_MAX),
                 name="carbon_usage_at_in_range",
+                violation_error_message="A usage must happen from 1900 up to 2200.",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.usage_type.unit} of {self.usage_type.name} by {self.user_id}"
+        amount = f"{self.amount.normalize():f}"
+        return (
+            f"{self.usage_type.name} {amount} {self.usage_type.unit} "
+            f"on {self.usage_at:%Y-%m-%d} ({self.user.username})"
+        )
 
 
 CO2E_QUANTUM = Decimal("0.000001")

@@ -4,15 +4,17 @@ changes only through the "Adjust stock" page (item_stock_adjust) and purchases."
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from core.admin import ServiceDeleteMixin
+from core.admin import ServiceDeleteMixin, export_as_csv
 from core.exceptions import ApplicationError
 from inventory import services
+from inventory.exceptions import InvoiceAlreadyIssued
 from inventory.models import Customer, Invoice, InvoiceLine, Item, StockReport, StockReportLine
 
 
@@ -81,6 +83,7 @@ class ItemAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     search_fields = ["name", "description", "sku"]
     readonly_fields = ["created_at", "updated_at"]
     change_form_template = "inventory/admin/item_change_form.html"
+    actions = [export_as_csv]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_low_stock()
@@ -162,6 +165,7 @@ class CustomerAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = ["name", "phone", "email", "created_at"]
     search_fields = ["name", "phone", "email", "address"]
     readonly_fields = ["created_at", "updated_at"]
+    actions = [export_as_csv]
 
     def save_model(self, request, obj, form, change):
         fields = services.CUSTOMER_UPDATABLE_FIELDS
@@ -208,6 +212,8 @@ class InvoiceAdmin(admin.ModelAdmin):
     fields = readonly_fields
     inlines = [InvoiceLineInline]
     date_hierarchy = "created_at"
+    actions = ["issue", export_as_csv]
+    csv_fields = ["number", "customer", "status", "total", "created_at", "issued_at"]
 
     def has_add_permission(self, request):
         return False  # invoices are opened by purchases
@@ -219,6 +225,37 @@ class InvoiceAdmin(admin.ModelAdmin):
         # Deleting an invoice would drop its lines without returning their stock; an open
         # invoice is emptied through PUT /api/customer-purchase/<id> (quantity 0) instead.
         return False
+
+    def has_issue_permission(self, request) -> bool:
+        # The change form is view-only for everyone; issuing is for who may change invoices.
+        codename = get_permission_codename("change", self.opts)
+        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
+
+    @admin.action(description="Issue invoice", permissions=["issue"])
+    def issue(self, request, queryset):
+        """Issue each selected open invoice through invoice_issue; issued ones are skipped."""
+        issued, skipped = [], []
+        for invoice in queryset.order_by("pk"):
+            if invoice.is_issued:
+                skipped.append(invoice.number)
+                continue
+            try:
+                services.invoice_issue(invoice_id=invoice.pk)
+            except InvoiceAlreadyIssued:
+                skipped.append(invoice.number)  # issued meanwhile, by another door
+            except ApplicationError as exc:
+                self.message_user(request, f"{invoice.number}: {exc.detail}", messages.ERROR)
+            else:
+                issued.append(invoice.number)
+                self.log_change(request, invoice, "Issued.")
+        if issued:
+            self.message_user(request, f"Issued {len(issued)}: {', '.join(issued)}.")
+        if skipped:
+            self.message_user(
+                request,
+                f"Skipped {len(skipped)} already issued: {', '.join(skipped)}.",
+                messages.WARNING,
+            )
 
     @admin.display(description="PDF")
     def pdf(self, invoice: Invoice) -> str:

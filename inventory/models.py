@@ -73,8 +73,16 @@ class Item(models.Model):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gte=0), name="item_quantity_gte_0"),
-            models.CheckConstraint(condition=Q(price__gte=0), name="item_price_gte_0"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0),
+                name="item_quantity_gte_0",
+                violation_error_message="The quantity in stock cannot be below 0.",
+            ),
+            models.CheckConstraint(
+                condition=Q(price__gte=0),
+                name="item_price_gte_0",
+                violation_error_message="The price cannot be below 0.",
+            ),
         ]
         indexes = [models.Index(fields=["expiry_date"], name="item_expiry_idx")]
 
@@ -140,7 +148,7 @@ class Invoice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.number
+        return f"Invoice {self.number} — {self.customer.name}"
 
     @property
     def is_issued(self) -> bool:

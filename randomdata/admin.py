@@ -6,6 +6,7 @@ Periodic tasks) is where the ingestion intervals are edited.
 
 from django.contrib import admin
 
+from core.admin import export_as_csv
 from randomdata.models import (
     ADDRESS_DATA_FIELDS,
     USER_DATA_FIELDS,
@@ -33,6 +34,8 @@ class AssignedFilter(admin.SimpleListFilter):
 
 class ViewOnlyMixin:
     """Nothing is added, changed or deleted here: the ingest services are the only writers."""
+
+    actions = [export_as_csv]  # viewing includes taking a copy (no secret is stored here)
 
     def has_add_permission(self, request, obj=None):
         return False

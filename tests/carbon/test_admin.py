@@ -76,3 +76,72 @@ def test_a_bulk_delete_that_meets_a_refusal_deletes_nothing(rf, superuser):
         model_admin.delete_queryset(request, UsageType.objects.filter(pk__in=[unused.pk, used.pk]))
 
     assert UsageType.objects.filter(pk__in=[unused.pk, used.pk]).count() == 2
+
+
+# --- issue 14: a changelist that fits, human messages, titles ----------------------------------
+
+
+def test_the_usages_changelist_fits_a_laptop_screen_without_a_query_per_row(
+    superuser_client, django_assert_max_num_queries
+):
+    UsageFactory.create_batch(20)
+
+    with django_assert_max_num_queries(12):
+        response = superuser_client.get("/admin/carbon/usage/")
+
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == 20
+    # The action checkbox and five short columns: date, member, type, amount, emissions.
+    text = response.content.decode()
+    start = text.index("<thead>")
+    head = text[start : text.index("</thead>", start)]
+    assert head.count('<th scope="col"') == 6
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"), [("0", "The amount must be greater than 0."), ("-2", "greater than 0")]
+)
+def test_a_database_rule_broken_in_the_usage_form_shows_its_human_message(
+    superuser_client, user, amount, message
+):
+    response = superuser_client.post(
+        "/admin/carbon/usage/add/",
+        {
+            "user": user.pk,
+            "usage_type": 100,
+            "usage_at_0": "2026-01-02",
+            "usage_at_1": "10:00:00",
+            "amount": amount,
+        },
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert b"carbon_usage_amount_gt_0" not in response.content
+    assert not Usage.objects.exists()
+
+
+def test_a_usage_type_form_shows_the_human_message_of_its_rules(superuser_client):
+    UsageTypeFactory(name="diesel", unit="l")
+
+    response = superuser_client.post(
+        "/admin/carbon/usagetype/add/",
+        {"name": "diesel", "unit": "l", "factor": "0", "source": ""},
+    )
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "A usage type with this name and unit already exists." in text
+    assert "carbon_usagetype" not in text
+
+
+def test_a_usage_page_is_titled_by_what_when_and_who(superuser_client):
+    usage_type = UsageTypeFactory(name="electricity", unit="kWh")
+    usage = UsageFactory(usage_type=usage_type, amount=Decimal("12.0000"))
+    usage.usage_at = usage.usage_at.replace(year=2026, month=1, day=2)
+    usage.save()
+
+    response = superuser_client.get(f"/admin/carbon/usage/{usage.pk}/change/")
+
+    title = f"electricity 12 kWh on 2026-01-02 ({usage.user.username})"
+    assert title in response.content.decode()

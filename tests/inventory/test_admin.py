@@ -8,8 +8,9 @@ from django.contrib.admin.models import LogEntry
 from django.core.management import call_command
 from django.urls import reverse
 
-from inventory import demo
+from inventory import demo, services
 from inventory.admin import ItemAdmin
+from inventory.exceptions import InvoiceNotFound
 from inventory.models import Customer, Invoice, Item, StockReport
 from inventory.services import PurchaseLine, invoice_issue, purchase_create
 from tests.inventory.factories import CustomerFactory, ItemFactory
@@ -255,3 +256,106 @@ def test_the_admin_keeps_a_plausible_international_phone_and_refuses_others(supe
     assert refused.status_code == 200  # the form again, with the error
     assert refused.context["adminform"].form.errors["phone"] == ["'+999' is not a phone number."]
     assert Customer.objects.count() == 1
+
+
+# --- issue 14: read-only pages, the "Issue invoice" action, human messages, titles ------------
+
+
+def _invoice(customer=None) -> Invoice:
+    return purchase_create(
+        customer_id=(customer or CustomerFactory()).pk,
+        lines=[PurchaseLine(item=ItemFactory().pk, quantity=1)],
+    )
+
+
+INVOICE_CHANGELIST = reverse("admin:inventory_invoice_changelist")
+
+
+def test_issued_invoices_and_stock_reports_have_no_save_buttons(superuser_client):
+    invoice = _invoice()
+    invoice_issue(invoice_id=invoice.pk)
+    call_command("generate_stock_list")
+    pages = [
+        reverse("admin:inventory_invoice_change", args=[invoice.pk]),
+        reverse("admin:inventory_stockreport_change", args=[StockReport.objects.get().pk]),
+    ]
+    for page in pages:
+        response = superuser_client.get(page)
+        assert response.status_code == 200
+        assert b'name="_save"' not in response.content
+        assert b'name="_continue"' not in response.content
+
+
+def test_issue_invoice_issues_open_ones_and_reports_those_already_issued(client, db):
+    open_invoice, issued = _invoice(), _invoice()
+    invoice_issue(invoice_id=issued.pk)
+    staff = UserFactory(
+        is_staff=True, permissions=["inventory.view_invoice", "inventory.change_invoice"]
+    )
+    client.force_login(staff)
+
+    response = client.post(
+        INVOICE_CHANGELIST,
+        {"action": "issue", "_selected_action": [open_invoice.pk, issued.pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert f"Issued 1: {open_invoice.number}." in text
+    assert f"Skipped 1 already issued: {issued.number}." in text
+    open_invoice.refresh_from_db()
+    assert open_invoice.status == Invoice.Status.ISSUED
+    entry = LogEntry.objects.get(object_id=str(open_invoice.pk))
+    assert (entry.user_id, entry.change_message) == (staff.pk, "Issued.")
+
+
+def test_issue_invoice_is_not_offered_to_staff_who_may_only_view_invoices(client, db):
+    invoice = _invoice()
+    client.force_login(UserFactory(is_staff=True, permissions=["inventory.view_invoice"]))
+
+    page = client.get(INVOICE_CHANGELIST)
+    response = client.post(
+        INVOICE_CHANGELIST, {"action": "issue", "_selected_action": [invoice.pk]}
+    )
+
+    assert b'value="issue"' not in page.content
+    assert b'value="export_as_csv"' in page.content
+    assert response.status_code == 302  # "No action selected." and nothing done
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.OPEN
+
+
+def test_a_refused_issue_is_an_admin_message_not_a_500(superuser_client, monkeypatch):
+    invoice = _invoice()
+
+    def refuse(*, invoice_id):
+        raise InvoiceNotFound(f"Invoice {invoice_id} does not exist.")
+
+    monkeypatch.setattr(services, "invoice_issue", refuse)
+    response = superuser_client.post(
+        INVOICE_CHANGELIST, {"action": "issue", "_selected_action": [invoice.pk]}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert f"{invoice.number}: Invoice {invoice.pk} does not exist." in response.content.decode()
+
+
+def test_a_database_rule_broken_in_the_add_form_shows_its_human_message(superuser_client):
+    data = {"name": "Rice", "description": "", "price": "3.00", "quantity": "-1"}
+    data |= {"reorder_level": "4", "expiry_date": "", "sku": ""}
+
+    response = superuser_client.post(reverse("admin:inventory_item_add"), data)
+
+    assert response.status_code == 200
+    assert "The quantity in stock cannot be below 0." in response.content.decode()
+    assert b"item_quantity_gte_0" not in response.content
+    assert not Item.objects.exists()
+
+
+def test_an_invoice_page_is_titled_by_its_number_and_customer(superuser_client):
+    invoice = _invoice(CustomerFactory(name="Zoë Ñandú"))
+
+    response = superuser_client.get(reverse("admin:inventory_invoice_change", args=[invoice.pk]))
+
+    assert f"Invoice {invoice.number} — Zoë Ñandú" in response.content.decode()
