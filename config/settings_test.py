@@ -2,9 +2,14 @@
 
 import os
 
+import decouple
+
+# The suite reads the environment only: a developer's .env (`make run` writes one with
+# DEBUG=true; DATABASE_URL may be in it) must not change what the tests see.
+decouple.config.config = decouple.Config(decouple.RepositoryEmpty())
 os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret-" + "k" * 40)
 
-from config.settings import *  # noqa: F403
+from config.settings import *  # noqa: E402, F403
 
 # Argon2 is deliberately slow; tests create hundreds of users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

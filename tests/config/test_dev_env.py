@@ -1,4 +1,5 @@
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -88,3 +89,34 @@ def test_gunicorn_loading_the_app_without_a_key_is_one_clear_line(tmp_path):
         check=True,
     )
     assert result.stdout.startswith("Configuration error: SECRET_KEY must be set")
+
+
+def _settings_seen(tmp_path, module: str) -> str:
+    """DEBUG and the database engine that `module` reads in a checkout with a developer's .env."""
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    (tmp_path / ".env").write_text(
+        "DEBUG=true\nSECRET_KEY=from-dot-env\nDATABASE_URL=postgres://dev@127.0.0.1:1/devdb\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}}
+    code = (
+        "import importlib, sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]\n"
+        "s = importlib.import_module(sys.argv[3])\n"
+        "print(s.DEBUG, s.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path), str(ROOT), module],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_the_test_settings_ignore_a_developers_env(tmp_path):
+    assert _settings_seen(tmp_path, "config.settings_test") == "False sqlite3"
+
+
+def test_the_development_settings_read_the_env(tmp_path):
+    assert _settings_seen(tmp_path, "config.settings") == "True postgresql"
