@@ -1,7 +1,12 @@
+import zoneinfo
+
+from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.html import format_html, format_html_join
 
-from core.admin import ServiceDeleteMixin
+from core.admin import ServiceDeleteMixin, export_as_csv
 from members import services
 from members.forms import UserChangeForm, UserCreationForm
 from members.models import (
@@ -15,15 +20,52 @@ from members.models import (
     User,
 )
 from members.sync import delivery as sync_delivery
+from members.sync.peers import peers_configured
 from members.tasks import sync_deliver
+from members.validators import IANA_TIME_ZONES
 
 ADD_FIELDS = ("username", "real_name", "email", "tz")  # and the two password entries
+
+# Zones the standard library and the model's validator (pytz) both know, sorted: every one
+# of them can be stored and used to show a member's activity.
+TIME_ZONE_CHOICES = sorted(zoneinfo.available_timezones() & IANA_TIME_ZONES)
+TIME_ZONE_LIST_ID = "time-zone-names"
+
+
+class TimeZoneInput(forms.TextInput):
+    """A text box searchable by any part of a zone name (a <datalist>: typing "kolk" offers
+    Asia/Kolkata), where a 600-entry <select> is searchable only by its first letters."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"list": TIME_ZONE_LIST_ID, "autocomplete": "off", **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        options = format_html_join("", '<option value="{}">', ((tz,) for tz in TIME_ZONE_CHOICES))
+        datalist = format_html('<datalist id="{}">{}</datalist>', TIME_ZONE_LIST_ID, options)
+        return super().render(name, value, attrs, renderer) + datalist
+
+
+def time_zone_field(**kwargs) -> forms.ChoiceField:
+    """The member form's time zone: one of TIME_ZONE_CHOICES; new members get TIME_ZONE."""
+    return forms.ChoiceField(
+        choices=[(tz, tz) for tz in TIME_ZONE_CHOICES],
+        widget=TimeZoneInput,
+        initial=settings.TIME_ZONE,
+        label=kwargs.get("label", "time zone"),
+        help_text=kwargs.get("help_text", ""),
+        required=kwargs.get("required", True),
+        error_messages={
+            "invalid_choice": "%(value)s is not a known IANA time zone "
+            "(e.g. Europe/Berlin, America/Los_Angeles)."
+        },
+    )
 
 
 @admin.register(User)
 class UserAdmin(ServiceDeleteMixin, DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
+    actions = [export_as_csv]
     list_display = ["id", "username", "real_name", "email", "tz", "is_staff", "is_active"]
     search_fields = ["id", "username", "real_name", "email"]
     list_filter = ["tz", "is_staff", "is_superuser", "is_active"]
@@ -33,7 +75,8 @@ class UserAdmin(ServiceDeleteMixin, DjangoUserAdmin):
     privilege_fields = ["is_staff", "is_superuser", "groups", "user_permissions"]
     fieldsets = [
         (None, {"fields": ["id", "username", "password"]}),
-        ("Profile", {"fields": ["real_name", "email", "tz", "first_name", "last_name"]}),
+        # real_name is the one name; Django's first_name/last_name stay unused and hidden.
+        ("Profile", {"fields": ["real_name", "email", "tz"]}),
         (
             "Permissions",
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
@@ -50,6 +93,11 @@ class UserAdmin(ServiceDeleteMixin, DjangoUserAdmin):
             },
         ),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tz":
+            return time_zone_field(label=db_field.verbose_name, help_text=db_field.help_text)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -192,6 +240,15 @@ class SyncPeerStateAdmin(admin.ModelAdmin):
     list_display = ["name", "disabled_at", "disabled_reason"]
     readonly_fields = ["name", "disabled_at", "disabled_reason"]
     actions = ["enable"]
+    change_list_template = "admin/members/syncpeerstate/change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        # Which peers there are is configuration, not data: say where it lives. Names only,
+        # never a URL's credentials or a secret.
+        names = [peer.name for peer in peers_configured()]
+        return super().changelist_view(
+            request, {**(extra_context or {}), "configured_peer_names": names}
+        )
 
     @admin.action(description="Re-enable (and resend what was held back)")
     def enable(self, request, queryset):

@@ -91,3 +91,17 @@ def test_a_period_added_by_hand_needs_an_end(superuser_client, user):
     assert response.status_code == 200
     assert "end_time" in response.context["adminform"].form.errors
     assert not ActivityPeriod.objects.filter(user=user).exists()
+
+
+def test_a_period_page_is_titled_by_its_members_name_not_an_id(
+    superuser_client, user, django_assert_max_num_queries
+):
+    period = ActivityPeriodFactory(user=user)
+    ActivityPeriodFactory.create_batch(4, user=user)
+
+    page = superuser_client.get(f"/admin/activity/activityperiod/{period.pk}/change/")
+    with django_assert_max_num_queries(10):  # the inline's titles name the member: no N+1
+        member_page = superuser_client.get(f"/admin/members/user/{user.pk}/change/")
+
+    assert f"{user.username} 2024-" in page.content.decode()
+    assert member_page.content.decode().count(f"{user.username} 2024-") == 5

@@ -87,3 +87,24 @@ def test_ingested_data_cannot_be_changed_or_deleted_in_the_admin(admin_client, m
     bulk = {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"}
     admin_client.post(_url(model, "changelist"), bulk)
     assert model.objects.count() == before
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_ingested_data_can_be_exported_but_offers_no_delete(admin_client, model):
+    changelist = admin_client.get(_url(model, "changelist")).content.decode()
+    assert 'value="export_as_csv"' in changelist
+    assert 'value="delete_selected"' not in changelist
+
+
+def test_exported_cards_hold_neither_numbers_nor_fingerprints(admin_client):
+    cards = list(CreditCard.objects.all())
+    data = {"action": "export_as_csv", "_selected_action": [card.pk for card in cards]}
+
+    response = admin_client.post(_url(CreditCard, "changelist"), data)
+
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert text.splitlines()[0] == "Number,Brand,Expiry date,User,Link method,Updated at"
+    assert "•••• 1431" in text
+    digits = [n.replace("-", "") for n in FULL_NUMBERS]
+    assert [n for n in [*FULL_NUMBERS, *digits] if n in text] == []
+    assert [card.fingerprint for card in cards if card.fingerprint in text] == []
