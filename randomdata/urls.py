@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
+from core.routers import OptionalSlashRouter
 from randomdata import views
 
-router = SimpleRouter()
+router = OptionalSlashRouter()
 router.register("api/v1/random/users", views.RandomUserViewSet, basename="random-user")
 router.register("api/v1/random/addresses", views.AddressViewSet, basename="random-address")
 router.register(

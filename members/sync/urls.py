@@ -1,7 +1,8 @@
-from django.urls import path
-
+from core.routers import optional_slash_path
 from members.sync.views import UserSyncWebhookView
 
 urlpatterns = [
-    path("api/v1/sync/users/", UserSyncWebhookView.as_view(), name="sync-users-webhook"),
+    optional_slash_path(
+        "api/v1/sync/users/", UserSyncWebhookView.as_view(), name="sync-users-webhook"
+    ),
 ]
