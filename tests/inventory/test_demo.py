@@ -80,7 +80,10 @@ def test_seed_demo_twice_after_the_docs_examples_and_an_admin_duplicate(
 
 def test_docs_purchase_on_the_demo_customer_then_seed_again(staff_client):
     call_command("seed_demo", stdout=StringIO())
-    body = [{"item": 4, "quantity": 1}, {"item": 7, "quantity": 3}]
+    # The docs' items 4 and 7 and customer 1, as ids are on a fresh database (PostgreSQL's
+    # sequences run on between tests).
+    pks = list(Item.objects.order_by("pk").values_list("pk", flat=True))
+    body = [{"item": pks[3], "quantity": 1}, {"item": pks[6], "quantity": 3}]
     customer = Customer.objects.order_by("pk").first()
     response = staff_client.post(f"/api/customer-purchase/{customer.pk}", body, format="json")
     assert response.status_code == 201
