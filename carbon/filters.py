@@ -78,6 +78,19 @@ class UsageFilter(django_filters.FilterSet):
         validators=[validate_usage_at_before],
         label="Usages before this ISO 8601 date-time (with offset), exclusive; up to 2200.",
     )
+    # PlanetlyTask's names (its carbonusage/app/filters.py), kept so its clients work unchanged.
+    usage_at_start_date = AwareDateTimeFilter(
+        field_name="usage_at",
+        lookup_expr="gte",
+        validators=[validate_usage_at],
+        label="PlanetlyTask's name: usages at or after this ISO 8601 date-time (with offset).",
+    )
+    usage_at_end_date = AwareDateTimeFilter(
+        field_name="usage_at",
+        lookup_expr="lte",
+        validators=[validate_usage_at],
+        label="PlanetlyTask's name: usages at or before this ISO 8601 date-time, inclusive.",
+    )
     usage_type = IdFilter(field_name="usage_type_id", label="Usage type id.")
     user = django_filters.CharFilter(
         field_name="user_id",
@@ -87,4 +100,11 @@ class UsageFilter(django_filters.FilterSet):
 
     class Meta:
         model = Usage
-        fields = ["usage_at_after", "usage_at_before", "usage_type", "user"]
+        fields = [
+            "usage_at_after",
+            "usage_at_before",
+            "usage_at_start_date",
+            "usage_at_end_date",
+            "usage_type",
+            "user",
+        ]

@@ -248,15 +248,26 @@ def test_the_seeds_usage_bodies_are_refused_naming_the_missing_fields(
     assert usage_rows() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the seed's filter names (carbon/app/filters.py) are not served: they are ignored, "
-    "so the whole list comes back; ours are usage_at_after / usage_at_before (docs/carbon.md)",
-)
 def test_the_seeds_time_range_filter_names(member_client, usages):
+    # The seed's carbonusage/app/filters.py: start inclusive (gte), end inclusive (lte).
     query = "usage_at_start_date=2024-04-01T00:00:00Z&usage_at_end_date=2024-04-30T00:00:00Z"
     body = member_client.get(f"/api/v1/usages/?{query}").json()
     assert [u["id"] for u in body["results"]] == [usages[1].pk]
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("usage_at_start_date=yesterday", "invalid"),
+        ("usage_at_end_date=2024-04-30T00:00:00", "naive"),
+        ("usage_at_start_date=1066-10-14T09:00:00Z", "out_of_range"),
+    ],
+)
+def test_the_seeds_filter_names_refuse_bad_values(member_client, usages, query, code):
+    response = member_client.get(f"/api/v1/usages/?{query}")
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert (error["attr"], error["code"]) == (query.split("=")[0], code)
 
 
 def test_the_token_header_is_the_seeds(member, api_client):
