@@ -1,6 +1,7 @@
 """Server-side SVG bar chart of a usage summary (a Django template; autoescaped, no JS)."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.template.loader import render_to_string
@@ -14,6 +15,8 @@ RIGHT = 48  # room for the last rotated x-axis label
 TOP = 40
 BOTTOM = 56  # room for the x-axis labels
 TICKS = 4
+# English month abbreviations whatever the process locale (strftime's %b follows it).
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass
@@ -23,6 +26,7 @@ class Bar:
     y: float
     width: float
     height: float
+    key: str  # the bucket's period (ISO date) or usage type, for scripts and tests
     label: str
     value: str
     title: str
@@ -55,6 +59,26 @@ def _fmt(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
+def period_label(*, period: date, group_by: str) -> str:
+    """How a bucket's period reads on the chart: "12 Jan 2026", "W03 2026" or "Jan 2026".
+
+    Weeks are ISO weeks (Monday first), so their year is the ISO year: the week starting
+    Monday 29 December 2025 is "W01 2026".
+    """
+    if group_by == "day":
+        return f"{period.day} {MONTHS[period.month - 1]} {period.year}"
+    if group_by == "week":
+        year, week, _ = period.isocalendar()
+        return f"W{week:02d} {year}"
+    return f"{MONTHS[period.month - 1]} {period.year}"
+
+
+def _bucket_label(bucket, group_by: str) -> str:
+    if bucket.period is None:
+        return bucket.label
+    return period_label(period=bucket.period, group_by=group_by)
+
+
 def chart_context(*, summary: Summary, title: str = "") -> dict:
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
@@ -66,6 +90,7 @@ def chart_context(*, summary: Summary, title: str = "") -> dict:
     bars = []
     for index, bucket in enumerate(buckets):
         h = float(bucket.co2e_kg / top) * plot_h
+        label = _bucket_label(bucket, summary.group_by)
         amounts = ", ".join(
             f"{amount.normalize():f} {unit}" for unit, amount in bucket.amounts.items()
         )
@@ -76,11 +101,11 @@ def chart_context(*, summary: Summary, title: str = "") -> dict:
                 y=round(TOP + plot_h - h, 2),
                 width=round(bar_w, 2),
                 height=round(h, 2),
-                label=bucket.label,
+                key=bucket.label,
+                label=label,
                 value=_fmt(bucket.co2e_kg),
                 title=(
-                    f"{bucket.label}: {_fmt(bucket.co2e_kg)} kg CO2e "
-                    f"({bucket.count} usages; {amounts})"
+                    f"{label}: {_fmt(bucket.co2e_kg)} kg CO2e ({bucket.count} usages; {amounts})"
                 ),
                 show_label=index % label_every == 0,
             )

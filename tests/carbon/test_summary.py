@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -199,7 +200,26 @@ def test_chart_renders_the_buckets(auth_client, dst_usages):
     assert svg.count('class="bar"') == 2
     assert 'data-label="2024-03-01"' in svg
     assert 'data-label="2024-04-01"' in svg
+    assert ">Mar 2024</text>" in svg
+    assert ">Apr 2024</text>" in svg
+    assert "<title>Mar 2024: " in svg
+    assert ">2024-03-01</text>" not in svg
     assert "<script" not in svg
+
+
+@pytest.mark.parametrize(
+    ("group_by", "labels"),
+    [
+        ("month", ["Mar 2024", "Apr 2024"]),
+        ("week", ["W09 2024", "W13 2024", "W14 2024"]),  # ISO weeks, Monday first
+        ("day", ["1 Mar 2024", "31 Mar 2024", "1 Apr 2024"]),
+    ],
+)
+def test_chart_labels_read_as_the_grouping(auth_client, dst_usages, group_by, labels):
+    svg = auth_client.get(
+        SVG, {**RANGE, "tz": "Europe/Berlin", "group_by": group_by}
+    ).content.decode()
+    assert re.findall(r'transform="rotate\([^"]*\)">([^<]*)</text>', svg) == labels
 
 
 def test_chart_with_no_usages_says_so(auth_client):
