@@ -1,6 +1,8 @@
 """Demo usages for `manage.py seed_demo`: a year of monthly usages per demo member.
 
-Idempotent: a member who already has usages is left alone.
+Idempotent: a member who already has usages is left alone. The login demo member is found by
+the members demo's own key (members.demo.login_member), the usage types by the ids their
+migration gives them (100-104), never by a name a user may have used too.
 """
 
 from datetime import datetime, timedelta
@@ -12,6 +14,7 @@ from django.utils import timezone
 
 from carbon import services
 from carbon.models import Usage, UsageType
+from members import demo as members_demo
 from members.models import User
 
 DEMO_USERNAMES = ["ada", "grace", "alan", "katherine"]
@@ -43,6 +46,9 @@ def _rows(user: User, types: dict[int, UsageType], now: datetime, index: int):
 def seed() -> str:
     """Add a year of usages for each demo member that has none yet."""
     members = list(User.objects.filter(Q(username__in=DEMO_USERNAMES) | Q(pk__in=DEMO_IDS)))
+    login_member = members_demo.login_member()
+    if login_member is not None and login_member.pk not in {m.pk for m in members}:
+        members.append(login_member)
     types = UsageType.objects.in_bulk([type_id for type_id, _ in MONTHLY])
     if len(types) < len(MONTHLY):
         return "usage types missing (run migrate); no demo usages added"

@@ -120,7 +120,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+# The members' own login page (members.auth_views); the admin keeps /admin/login/.
+LOGIN_URL = "member-login"
+LOGIN_REDIRECT_URL = "carbon-page"
+LOGOUT_REDIRECT_URL = "member-login"
 
 # --- I18N / time ------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

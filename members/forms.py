@@ -1,5 +1,8 @@
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
+from rest_framework.exceptions import Throttled
 
+from members import login_limits
 from members.models import User
 
 
@@ -22,3 +25,42 @@ class UserChangeForm(auth_forms.UserChangeForm):
     class Meta(auth_forms.UserChangeForm.Meta):
         model = User
         fields = "__all__"
+
+
+class MemberLoginForm(auth_forms.AuthenticationForm):
+    """The members' login form (/accounts/login/): the password is checked within the login
+    limits shared with the API and the admin (members.login_limits.login_authenticate)."""
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "locked": (
+            "Too many login attempts for this account or from this address. "
+            "Try again in %(wait)s seconds."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.retry_after: int | None = None
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = login_limits.login_authenticate(
+                    request=self.request, username=username, password=password
+                )
+            except Throttled as exc:
+                self.retry_after = int(exc.wait or 1)
+                raise ValidationError(
+                    self.error_messages["locked"],
+                    code="locked",
+                    params={"wait": self.retry_after},
+                ) from None
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            # Inactive members never get here (the backend refuses them), but the form's
+            # own check stays as Django's AuthenticationForm has it.
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
