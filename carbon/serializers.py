@@ -14,7 +14,7 @@ from carbon.models import (
 )
 from carbon.selectors import GROUP_BY_CHOICES
 from core.constants import MAX_DB_ID
-from core.serializers import bulk_delete_serializer
+from core.serializers import StrictFieldsMixin, bulk_delete_serializer
 from members.ids import MEMBER_ID_LENGTH
 from members.models import User
 from members.validators import validate_time_zone
@@ -42,7 +42,7 @@ class AwareDateTimeField(serializers.DateTimeField):
         return super().enforce_timezone(value)
 
 
-class UsageTypeSerializer(serializers.ModelSerializer):
+class UsageTypeSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     factor = serializers.DecimalField(
         max_digits=12,
         decimal_places=6,
@@ -56,11 +56,11 @@ class UsageTypeSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class UsageSerializer(serializers.ModelSerializer):
+class UsageSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     user = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(),
         required=False,
-        help_text="Owner. Staff may set it; for everyone else it is the caller and ignored.",
+        help_text="Owner. Staff may set it; for everyone else it is the caller (read-only).",
     )
     usage_type = serializers.PrimaryKeyRelatedField(queryset=UsageType.objects.all())
     usage_type_name = serializers.CharField(source="usage_type.name", read_only=True)

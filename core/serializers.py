@@ -1,9 +1,68 @@
-"""Serializers shared by every app: bulk-delete input and output, the 409 error schema."""
+"""Serializers shared by every app: the strict-fields base of every write body, bulk-delete
+input and output, the 409 error schema."""
+
+from collections.abc import Mapping
 
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
 from core.constants import BULK_MAX_IDS
+
+UNKNOWN_FIELD = "unknown_field"
+READ_ONLY = "read_only"
+
+
+class StrictFieldsMixin:
+    # For every serializer of a write body: a field the body must not carry is refused, not
+    # silently dropped (a client that believes it set `is_staff` or `total` must not get a
+    # 2xx). Each offending field is its own error, `attr` = its name: code `read_only` for a
+    # field the response shows but no client sets, `unknown_field` for any other name.
+    # `unknown_field_details` gives a name its own detail (e.g. where it is changed instead).
+    # (A comment, not a docstring: the schema would show a docstring as each serializer's.)
+
+    unknown_field_details: dict[str, str] = {}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, Mapping):  # the field's own "expected an object" error
+            return super().to_internal_value(data)
+        refused = self.refused_fields(data)
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if refused and isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**exc.detail, **refused}) from None
+            raise
+        if refused:
+            raise serializers.ValidationError(refused)
+        return value
+
+    def refused_fields(self, data: Mapping) -> dict[str, list[ErrorDetail]]:
+        """The names in `data` that no client may set, each with its error."""
+        fields = self.fields
+        writable = sorted(name for name, field in fields.items() if not field.read_only)
+        refused = {}
+        for name in data:
+            field = fields.get(name)
+            if field is not None and not field.read_only:
+                continue
+            if field is not None:
+                detail, code = f"{name} is read-only: it cannot be set.", READ_ONLY
+            else:
+                detail = self.unknown_field_details.get(name) or (
+                    f"Unknown field {str(name)!r}. Allowed: {', '.join(writable) or 'none'}."
+                )
+                code = UNKNOWN_FIELD
+            refused[str(name)] = [ErrorDetail(detail, code=code)]
+        return refused
+
+
+class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
+    pass
+
+
+class StrictModelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    pass
 
 
 class FlatListField(serializers.ListField):
@@ -28,7 +87,7 @@ def bulk_delete_serializer(
 ) -> type[serializers.Serializer]:
     """A `{"ids": [...]}` body of 1 to BULK_MAX_IDS ids of the given kind (named for the schema)."""
     ids = FlatListField(child=child, min_length=1, max_length=BULK_MAX_IDS, help_text=help_text)
-    return type(name, (serializers.Serializer,), {"ids": ids, "__module__": __name__})
+    return type(name, (StrictSerializer,), {"ids": ids, "__module__": __name__})
 
 
 class BulkDeleteResultSerializer(serializers.Serializer):

@@ -4,13 +4,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.constants import MAX_DB_ID
+from core.serializers import StrictFieldsMixin
 from inventory.models import Customer, Invoice, InvoiceLine, Item, StockReport, StockReportLine
 from inventory.phones import PHONE_INPUT_MAX_LENGTH, phone_normalize
 
 MAX_QUANTITY = 1_000_000
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class ItemSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     quantity = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
     reorder_level = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
     price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
@@ -57,7 +58,7 @@ class PhoneField(serializers.CharField):
             raise serializers.ValidationError(exc.messages, code=exc.code) from None
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     phone = PhoneField(
         max_length=PHONE_INPUT_MAX_LENGTH,
         help_text="Any common format. Stored and returned as E.164 when it is a valid number, "
@@ -71,7 +72,7 @@ class CustomerSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-class _PurchaseLineSerializer(serializers.Serializer):
+class _PurchaseLineSerializer(StrictFieldsMixin, serializers.Serializer):
     item = serializers.IntegerField(min_value=1, max_value=MAX_DB_ID, help_text="Item id.")
 
     def to_internal_value(self, data):

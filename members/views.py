@@ -13,7 +13,6 @@ from core.serializers import BulkDeleteResultSerializer
 from members import selectors, services
 from members.models import User
 from members.serializers import (
-    UNKNOWN_FIELD,
     LoginSerializer,
     RegisterResponseSerializer,
     RegisterSerializer,
@@ -120,7 +119,6 @@ _FORBIDDEN = OpenApiResponse(
 
 
 @extend_validation_errors(["not_found", "invalid"], field_name="ids", actions=["bulk_delete"])
-@extend_validation_errors([UNKNOWN_FIELD], field_name="non_field_errors", actions=["create"])
 @extend_schema_view(
     create=extend_schema(
         request=UserCreateSerializer, responses={201: UserSerializer, 403: _FORBIDDEN}

@@ -4,10 +4,9 @@ from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import exceptions, serializers
 
 from core.parsers import reject_lone_surrogates
-from members.fields import TimeZoneField
 from members.ids import MEMBER_ID_LENGTH
 from members.models import SyncEvent, SyncInbound, User
-from members.serializers import UsernameField
+from members.serializers import TimeZoneField, UsernameField
 from members.sync.peers import Peer
 from members.sync.signing import TIMESTAMP_TOLERANCE, signed_at
 from members.validators import validate_member_id

@@ -96,7 +96,7 @@ def _random_rows() -> SimpleNamespace:
 def _world_build() -> SimpleNamespace:
     user = UserFactory()
     other = UserFactory()
-    staff = UserFactory(is_staff=True, permissions=USER_MANAGER_PERMISSIONS)
+    staff = UserFactory(is_staff=True, permissions=(*USER_MANAGER_PERMISSIONS, "members.add_user"))
     ActivityPeriodFactory(user=user)
     ActivityPeriodFactory(user=other)
     usage = UsageFactory(user=user)

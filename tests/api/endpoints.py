@@ -33,6 +33,7 @@ WRITES = [
     E("POST", "/api/v1/auth/register/", "anon"),
     E("POST", "/api/v1/auth/login/", "anon"),
     E("PATCH", "/api/v1/auth/me/", "member"),
+    E("POST", "/api/v1/users/", "staff"),
     E("PUT", "/api/v1/users/{user}/", "member"),
     E("PATCH", "/api/v1/users/{user}/", "member"),
     E("POST", "/api/v1/users/bulk-delete/", "staff"),

@@ -217,8 +217,7 @@ def test_the_seeds_user_body_is_refused_naming_its_fields(manager_client):
     )
     assert response.status_code == 400
     errors = {(e["attr"], e["code"]) for e in response.json()["errors"]}
-    assert ("non_field_errors", "unknown_field") in errors
-    assert "id, name" in response.json()["errors"][0]["detail"]
+    assert {("id", "unknown_field"), ("name", "unknown_field")} <= errors
     assert user_rows() == before
 
 
@@ -244,7 +243,13 @@ def test_the_seeds_usage_bodies_are_refused_naming_the_missing_fields(
     url = route.format(pk=usages[0].pk)
     response = member_client.generic(method, url, body, content_type=JSON)
     assert response.status_code == 400
-    assert {e["attr"] for e in response.json()["errors"]} == {"usage_type", "usage_at"}
+    assert {e["attr"] for e in response.json()["errors"]} == {
+        "usage_type",
+        "usage_at",
+        "id",
+        "user_id",
+        "usage_type_id",
+    }
     assert usage_rows() == before
 
 

@@ -202,14 +202,16 @@ def test_me_requires_authentication(db, api_client):
     assert response.json()["errors"][0]["code"] == "not_authenticated"
 
 
-def test_me_patch_changes_profile_but_not_id_or_staff(db, auth_client):
+def test_me_patch_refuses_id_and_staff_and_changes_nothing(db, auth_client):
     user = auth_client.user
+    before = (user.real_name, user.tz)
     response = auth_client.patch(
         ME, {"real_name": "New Name", "tz": "Asia/Tokyo", "id": "W99999999", "is_staff": True}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert error_attrs(response) == {"id", "is_staff"}
     user.refresh_from_db()
-    assert (user.real_name, user.tz, user.is_staff) == ("New Name", "Asia/Tokyo", False)
+    assert (user.real_name, user.tz, user.is_staff) == (*before, False)
     assert User.objects.filter(pk="W99999999").count() == 0
 
 

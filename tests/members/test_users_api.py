@@ -52,10 +52,15 @@ def test_retrieve_and_update_self(auth_client):
     assert (auth_client.user.real_name, auth_client.user.tz) == ("Ray Stantz", "Asia/Tokyo")
 
 
-def test_mass_assignment_of_staff_and_id_is_ignored(auth_client):
+def test_mass_assignment_of_staff_and_id_is_refused(auth_client):
     url = f"{USERS}{auth_client.user.pk}/"
     response = auth_client.patch(url, {"is_staff": True, "id": "W99999999", "is_superuser": True})
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert {(e["attr"], e["code"]) for e in response.json()["errors"]} == {
+        ("is_staff", "read_only"),
+        ("id", "read_only"),
+        ("is_superuser", "unknown_field"),
+    }
     auth_client.user.refresh_from_db()
     assert (auth_client.user.is_staff, auth_client.user.is_superuser) == (False, False)
     assert not User.objects.filter(pk="W99999999").exists()

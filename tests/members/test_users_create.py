@@ -116,8 +116,7 @@ def test_unknown_fields_are_refused_and_named(creator, extra, named):
     before = rows()
     response = post(creator, BODY.removesuffix("}") + f", {extra}}}")
     assert response.status_code == 400
-    assert errors(response) == [("non_field_errors", "unknown_field")]
-    assert named in response.json()["errors"][0]["detail"]
+    assert errors(response) == [(named, "unknown_field")]
     assert rows() == before
 
 
