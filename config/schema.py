@@ -36,9 +36,34 @@ def _is_strict(serializer) -> bool:
     return isinstance(serializer, StrictFieldsMixin)
 
 
+# One tag per app, from the module of the view (the most specific prefix wins); the tags'
+# descriptions are SPECTACULAR_SETTINGS["TAGS"].
+APP_TAGS = {
+    "members.sync": "sync",
+    "members": "members",
+    "activity": "activity",
+    "carbon": "carbon",
+    "inventory": "inventory",
+    "randomdata": "random data",
+}
+
+
+def app_tag(module: str) -> str | None:
+    """The tag of a view defined in `module`, or None outside the apps."""
+    for prefix, tag in sorted(APP_TAGS.items(), key=lambda item: -len(item[0])):
+        if module == prefix or module.startswith(f"{prefix}."):
+            return tag
+    return None
+
+
 class AutoSchema(drf_errors_openapi.AutoSchema):
     """drf-standardized-errors' schema, plus the 400s our paginator and ordering filter raise
-    on every list (`page_size` out of range, unknown `ordering` field)."""
+    on every list (`page_size` out of range, unknown `ordering` field), the error naming a
+    refused field of a strict body, and one tag per app."""
+
+    def get_tags(self):
+        tag = app_tag(type(self.view).__module__)
+        return [tag] if tag else super().get_tags()
 
     def _get_serializer_for_validation_error_response(self):
         # drf-standardized-errors' per-field errors, plus (for a StrictFieldsMixin body) the

@@ -261,6 +261,16 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode500Enum": f"{_ERR}.ErrorCode500Enum.choices",
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
+    # One tag per app (config.schema.AutoSchema.get_tags derives it from the view's module).
+    # /healthz and /readyz are plain Django views outside the schema, so no "health" tag.
+    "TAGS": [
+        {"name": "members", "description": "Registration, login, your profile and members."},
+        {"name": "activity", "description": "Members' activity periods (Slack-style API)."},
+        {"name": "carbon", "description": "Usage types, usages and their CO2e summary."},
+        {"name": "inventory", "description": "Items, customers, purchases and invoices."},
+        {"name": "random data", "description": "Records ingested from random-data-api.com."},
+        {"name": "sync", "description": "The signed webhook peers send member changes to."},
+    ],
 }
 
 # --- Celery -----------------------------------------------------------------

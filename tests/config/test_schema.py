@@ -41,3 +41,30 @@ def test_every_paginated_list_documents_its_page_size_and_ordering_400s(db, clie
             error.get("title", "")
         }
         assert any("PageSize" in component for component in documented), (path, documented)
+
+
+def test_every_operation_has_exactly_one_app_tag(db, client, settings):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    tags = [tag["name"] for tag in settings.SPECTACULAR_SETTINGS["TAGS"]]
+    assert [tag["name"] for tag in schema["tags"]] == tags
+    operations = [
+        (method, path, op.get("tags"))
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+    ]
+    assert len(operations) > 50
+    assert [o for o in operations if o[2] is None or len(o[2]) != 1 or o[2][0] not in tags] == []
+    assert {o[2][0] for o in operations} == set(tags)
+
+
+def test_a_refused_field_error_is_documented_with_any_attr(db, client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    component = schema["components"]["schemas"][
+        "ApiV1AuthMePartialUpdateRefusedFieldErrorComponent"
+    ]
+    assert component["properties"]["attr"]["type"] == "string"
+    assert "enum" not in component["properties"]["attr"]
+    error = schema["components"]["schemas"]["ApiV1AuthMePartialUpdateError"]
+    assert {"$ref": "#/components/schemas/ApiV1AuthMePartialUpdateRefusedFieldErrorComponent"} in (
+        error["oneOf"]
+    )
