@@ -69,6 +69,17 @@ class Block:
         return f"{self.path.name}:{self.line}"
 
 
+def _code_part(line: str) -> str:
+    """`line` without its comment (a `#` at the start or after a space; good enough for docs)."""
+    if line.lstrip().startswith("#"):
+        return ""
+    return line.split(" #", 1)[0]
+
+
+def _calls_curl(line: str) -> bool:
+    return bool(_CURL_CALL.search(_code_part(line)))
+
+
 def parse_shown_json(text: str):
     """The docs' JSON, with `[...]`, `{...}` placeholders read as empty."""
     text = _ELLIPSIS_OBJ.sub("{}", _ELLIPSIS_LIST.sub("[]", text))
@@ -96,7 +107,7 @@ def _commands(block_line: int, body: list[str]) -> list[Command]:
     k = 0
     while k < len(body):
         line = body[k]
-        if line.lstrip().startswith("#") or not _CURL_CALL.search(line):
+        if not _calls_curl(line):
             k += 1
             continue
         cmd = Command(line=block_line + 1 + k)
@@ -133,7 +144,7 @@ def doc_blocks(path: Path) -> list[Block]:
     fences = list(_fences(lines))
     blocks: list[Block] = []
     for n, (start, lang, body, end) in enumerate(fences):
-        if lang not in RUNNABLE_LANGS or not any(_CURL_CALL.search(b) for b in body):
+        if lang not in RUNNABLE_LANGS or not any(_calls_curl(b) for b in body):
             continue
         block = Block(path=path, line=start + 1, code="\n".join(body))
         above = start - 1
@@ -154,10 +165,9 @@ def curl_calls_marked(code: str, block_line: int) -> str:
     """`code` with each `curl` call replaced by `__doc_curl <doc line>` (the wrapper)."""
     out = []
     for k, line in enumerate(code.split("\n")):
-        if line.lstrip().startswith("#"):
-            out.append(line)
-            continue
-        out.append(_CURL_CALL.sub(f"__doc_curl {block_line + 1 + k}", line))
+        code_part = _code_part(line)
+        marked = _CURL_CALL.sub(f"__doc_curl {block_line + 1 + k}", code_part)
+        out.append(marked + line[len(code_part) :])
     return "\n".join(out)
 
 

@@ -13,7 +13,9 @@ The convention (what a doc may rely on, and what is checked):
   `"token"` in the answer, curl unable to connect.
 - **The staff account** is the admin that `seed_demo` creates: username `admin`, password in
   `$ADMIN_PASSWORD` (the password `make run` printed; the test exports it, equal to the
-  server's `DJANGO_SUPERUSER_PASSWORD`).
+  server's `DJANGO_SUPERUSER_PASSWORD`). Likewise `$DEMO_MEMBER_PASSWORD` for the demo member
+  `demo` that can sign in (the server's `DEMO_MEMBER_PASSWORD`). Docs never assume other
+  accounts: they register their own.
 - **The server.** One `manage.py runserver --noreload` (`config.settings`, `DEBUG=true`, a
   fixed `SECRET_KEY`, Celery eager: no broker) on a free port of 127.0.0.1, on its own
   temporary SQLite file, migrated and seeded with `seed_demo` (random data from the bundled
@@ -57,6 +59,7 @@ from tests.docs.doc_blocks import Block, curl_calls_marked, doc_blocks, shape_mi
 REPO = Path(__file__).resolve().parents[2]
 DOC_FILES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 ADMIN_PASSWORD = "doc-examples-Admin-2026!"
+DEMO_MEMBER_PASSWORD = "doc-examples-Demo-2026!"
 BLOCK_TIMEOUT = 60  # seconds for one file's blocks
 _HOSTS = re.compile(r"(http://)?(127\.0\.0\.1|localhost):8000\b")
 
@@ -91,6 +94,7 @@ def _server_env(tmp: Path) -> dict[str, str]:
         STOCK_LIST_PATH=str(tmp / "stocklist.txt"),
         DJANGO_SUPERUSER_USERNAME="admin",
         DJANGO_SUPERUSER_PASSWORD=ADMIN_PASSWORD,
+        DEMO_MEMBER_PASSWORD=DEMO_MEMBER_PASSWORD,
         THROTTLE_ANON="100000/min",
         THROTTLE_USER="100000/min",
         THROTTLE_LOGIN="100000/min",
@@ -166,8 +170,8 @@ __doc_curl() {
     esac
     prev=$a
   done
-  local extra=()
-  [ -n "$hdr" ] || { hdr="$__DOC_DIR/h.$n"; extra=(-D "$hdr"); }
+  local extra=(--max-time 30)
+  [ -n "$hdr" ] || { hdr="$__DOC_DIR/h.$n"; extra+=(-D "$hdr"); }
   command curl "${extra[@]}" "$@" > "$__DOC_DIR/o.$n" || rc=$?
   cat "$__DOC_DIR/o.$n"
   [ "$hdr" = "$__DOC_DIR/h.$n" ] || cp "$hdr" "$__DOC_DIR/h.$n" 2>/dev/null || :
@@ -242,7 +246,12 @@ def _check_file(path: Path, server) -> tuple[list[str], int]:
     shutil.rmtree(work, ignore_errors=True)
     (work / "calls").mkdir(parents=True)
     calls_dir = work / "calls"
-    env = dict(server["env"], __DOC_DIR=str(calls_dir), ADMIN_PASSWORD=ADMIN_PASSWORD)
+    env = dict(
+        server["env"],
+        __DOC_DIR=str(calls_dir),
+        ADMIN_PASSWORD=ADMIN_PASSWORD,
+        DEMO_MEMBER_PASSWORD=DEMO_MEMBER_PASSWORD,
+    )
     done = subprocess.run(
         ["bash", "-c", _script(blocks, port)],
         cwd=work,
