@@ -26,8 +26,10 @@ The convention (what a doc may rely on, and what is checked):
   `localhost:8000` in the blocks (and in their expected headers) are rewritten to that port.
   The blocks run in a temporary directory (files they write, e.g. `-o invoice.pdf`, land there),
   with the venv first on `PATH` (`python` and `python3` are there).
-- **Checks per `curl` call.** `curl` is a shell function that calls the real one, adding
-  `-D <file>` to learn the status (the docs stay as written). Every call: not 5xx, and not
+- **Checks per `curl` call.** Each `curl` in command position becomes `__doc_curl <doc line>`,
+  a shell function that calls the real curl with the doc's arguments, adding `-D <file>` (to
+  learn the status; a `-D` of the doc's own is kept) and `--max-time 30`, and records the
+  answer; so the docs stay as written and a failure names its line. Every call: not 5xx, and not
   4xx unless the doc shows that failure (a status comment, or a shown error answer). Where a
   doc shows an answer it must match, in shape: a ```json block right after the block (the
   block's last call), `# 204` / `# → 204` on or right after the command, `# {...}` right after
