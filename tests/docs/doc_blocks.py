@@ -1,6 +1,7 @@
 """Find the runnable shell examples of the docs, and what each one says it answers.
 
-A block is runnable when it is fenced as ```sh, ```bash or ```console and contains `curl`.
+A block is runnable when it is fenced as ```sh, ```bash or ```console and contains `curl`
+(in a ```console block only the `$ ` lines are commands; the rest is output and is not run).
 Its expectations, all optional:
 
 - a ```json block right after it (only blank lines between): the answer of the block's
@@ -139,11 +140,27 @@ def _commands(block_line: int, body: list[str]) -> list[Command]:
     return commands
 
 
+def _console_commands(body: list[str]) -> list[str]:
+    """A ```console block's commands: `$ ` lines without the prompt (and their continuations);
+    output lines become empty lines, so line numbers stay the doc's."""
+    out, continued = [], False
+    for line in body:
+        if line.startswith("$ ") or continued:
+            command = line[2:] if line.startswith("$ ") and not continued else line
+            out.append(command)
+            continued = command.rstrip().endswith("\\")
+        else:
+            out.append("")
+    return out
+
+
 def doc_blocks(path: Path) -> list[Block]:
     lines = path.read_text(encoding="utf-8").splitlines()
     fences = list(_fences(lines))
     blocks: list[Block] = []
     for n, (start, lang, body, end) in enumerate(fences):
+        if lang == "console":
+            body = _console_commands(body)
         if lang not in RUNNABLE_LANGS or not any(_calls_curl(b) for b in body):
             continue
         block = Block(path=path, line=start + 1, code="\n".join(body))

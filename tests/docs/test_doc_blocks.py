@@ -34,7 +34,23 @@ curl -s -X POST http://127.0.0.1:8000/api/x/ -d '{}'   # all or nothing → {"de
 ```python
 curl = "not shell"
 ```
+
+```console
+$ curl -s http://127.0.0.1:8000/healthz \\
+    -H 'Accept: application/json'
+{"status": "ok"}
+```
 """
+
+
+def test_console_blocks_run_their_prompt_lines_only(tmp_path):
+    console = _blocks(tmp_path)[2]
+    assert console.code.split("\n") == [
+        "curl -s http://127.0.0.1:8000/healthz \\",
+        "    -H 'Accept: application/json'",
+        "",
+    ]
+    assert console.commands[0].line == console.line + 1
 
 
 def _blocks(tmp_path: Path):
@@ -44,7 +60,7 @@ def _blocks(tmp_path: Path):
 
 
 def test_only_shell_blocks_with_curl_run_and_skips_are_read(tmp_path):
-    skipped, block = _blocks(tmp_path)
+    skipped, block, _console = _blocks(tmp_path)
     assert skipped.skip == "needs a peer site"
     assert block.skip is None
     assert block.line == 12
