@@ -1,15 +1,15 @@
 """Demo usages for `manage.py seed_demo`: a year of monthly usages per demo member.
 
-Idempotent: a member who already has usages is left alone. The login demo member is found by
-the members demo's own key (members.demo.login_member), the usage types by the ids their
-migration gives them (100-104), never by a name a user may have used too.
+Idempotent: a member who already has usages is left alone. The demo members are found by the
+members demo's own keys (members.demo.sample_members / login_member), never by username; the
+usage types by the ids their migration gives them (100-104), never by a name a user may have
+used too.
 """
 
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
 from django.utils import timezone
 
 from carbon import services
@@ -17,7 +17,6 @@ from carbon.models import Usage, UsageType
 from members import demo as members_demo
 from members.models import User
 
-DEMO_USERNAMES = ["ada", "grace", "alan", "katherine"]
 DEMO_IDS = ["W012A3CDE", "W07QCRPA4"]  # the activity app's Slack-style demo members
 # (type id, base amount per month); heating follows the season below.
 MONTHLY = [(100, Decimal("180")), (101, Decimal("3.2")), (102, Decimal("240")), (104, Decimal("9"))]
@@ -45,10 +44,12 @@ def _rows(user: User, types: dict[int, UsageType], now: datetime, index: int):
 
 def seed() -> str:
     """Add a year of usages for each demo member that has none yet."""
-    members = list(User.objects.filter(Q(username__in=DEMO_USERNAMES) | Q(pk__in=DEMO_IDS)))
-    login_member = members_demo.login_member()
-    if login_member is not None and login_member.pk not in {m.pk for m in members}:
-        members.append(login_member)
+    # The members demo's own members (by its keys) and the activity demo's fixed sample ids.
+    members = {m.pk: m for m in members_demo.sample_members()}
+    members.update(User.objects.in_bulk(DEMO_IDS))
+    if (login_member := members_demo.login_member()) is not None:
+        members[login_member.pk] = login_member
+    members = list(members.values())
     types = UsageType.objects.in_bulk([type_id for type_id, _ in MONTHLY])
     if len(types) < len(MONTHLY):
         return "usage types missing (run migrate); no demo usages added"

@@ -1,8 +1,10 @@
 """Demo members for `manage.py seed_demo`.
 
-The four sample members cannot log in and are keyed by username. The login demo member, who
-can sign in at /accounts/login/ and whose year of usages /carbon/ shows (carbon.demo), is
-keyed by the demo's own key (core.demo_rows), never by a username a user may have taken.
+Every demo member is known by the demo's own key (core.demo_rows), never by a username a user
+may have taken: the four sample members (who cannot log in) under `member:<username>`, the
+login demo member, who signs in at /accounts/login/ and whose year of usages /carbon/ shows
+(carbon.demo), under `member:login-demo`. A sample whose username a user holds (any case) is
+made under `<username>.demo` (then `.demo2`, ...) and the user's account is left alone.
 """
 
 import secrets
@@ -89,16 +91,58 @@ def login_member_seed() -> str:
     )
 
 
+def _sample_key(sample: dict) -> str:
+    return f"member:{sample['username']}"
+
+
+def sample_members() -> list[User]:
+    """The four sample members seed_demo made (those still there)."""
+    found = (demo_row_get(model=User, key=_sample_key(sample)) for sample in DEMO_MEMBERS)
+    return [member for member in found if member is not None]
+
+
+def _free_username(username: str) -> str | None:
+    for candidate in [username, f"{username}.demo", *(f"{username}.demo{n}" for n in range(2, 10))]:
+        if not users_named(username=candidate).exists():
+            return candidate
+    return None
+
+
+def _adoptable(sample: dict) -> User | None:
+    """A sample an earlier seed_demo made before the demo kept keys: same username and email,
+    and no usable password (seeded members have none; a user's own account has one)."""
+    member = User.objects.filter(username=sample["username"], email=sample["email"]).first()
+    if member is None or member.has_usable_password():
+        return None
+    return member
+
+
+@transaction.atomic
+def _samples_seed() -> tuple[int, int, list[str]]:
+    missing, present, notes = [], 0, []
+    for sample in DEMO_MEMBERS:
+        key = _sample_key(sample)
+        if demo_row_get(model=User, key=key) is not None:
+            present += 1
+        elif (adopted := _adoptable(sample)) is not None:
+            demo_row_claim(obj=adopted, key=key)
+            present += 1
+        elif (username := _free_username(sample["username"])) is None:
+            notes.append(f"{sample['username']}: every demo username is taken, not created")
+        else:
+            missing.append((key, {**sample, "username": username}))
+    ids = users_bulk_create(rows=[row for _, row in missing])
+    members = User.objects.in_bulk(ids)
+    for (key, _), member_id in zip(missing, ids, strict=True):
+        demo_row_claim(obj=members[member_id], key=key)
+    return len(ids), present, notes
+
+
 def seed() -> str:
     """Create the demo members that are missing (the four samples have no usable password),
     and the login demo member once."""
-    existing = set(
-        User.objects.filter(username__in=[m["username"] for m in DEMO_MEMBERS]).values_list(
-            "username", flat=True
-        )
-    )
-    created = users_bulk_create(rows=[m for m in DEMO_MEMBERS if m["username"] not in existing])
-    return (
-        f"{len(created)} demo members created, {len(existing)} already there; "
-        + login_member_seed()
-    )
+    created, present, notes = _samples_seed()
+    line = f"{created} demo members created, {present} already there"
+    if notes:
+        line += " (" + "; ".join(notes) + ")"
+    return f"{line}; " + login_member_seed()

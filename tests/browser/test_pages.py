@@ -30,7 +30,7 @@ ADMIN_LISTS = [
     (
         "admin:carbon_usage_changelist",
         "admin-carbon-usages",
-        ["electricity (kwh)", "heating (m3)", "grace (W"],
+        ["electricity (kwh)", "heating (m3)", "grace"],
     ),
     ("admin:inventory_invoice_changelist", "admin-invoices", ["Test User", "download PDF"]),
     (
@@ -168,28 +168,18 @@ def test_card_list_shows_only_masks(admin_page, console_errors):
 
 
 def test_carbon_dashboard_after_login_redirect(page, console_errors, screenshot):
+    # Staff sign in at the member login too. This admin holds the username "ada", so the demo's
+    # own sample member became "ada.demo" and got the year of usages (tests/browser/
+    # test_carbon_member.py shows a member's full chart); the admin's own page is empty.
     page.goto("/carbon/")
-    assert page.url.endswith("/admin/login/?next=/carbon/")
+    assert page.url.endswith("/accounts/login/?next=/carbon/")
     page.fill("#id_username", ADMIN["username"])
     page.fill("#id_password", ADMIN["password"])
     with page.expect_navigation():
         page.click("input[type=submit]")
 
-    chart = page.locator("section.chart svg")
-    bars = chart.locator("g.bar rect")
-    bar_heights = bars.evaluate_all("rects => rects.map(r => r.getBBox().height)")
-    months_card = page.locator(".card", has_text="Months with usage").locator(".v").inner_text()
-    rows = page.locator("table tbody tr")
-
     assert page.url.endswith("/carbon/")
     assert ADMIN["real_name"] in page.inner_text("header")
-    assert chart.bounding_box()["width"] > 600
-    # A year of demo usages: 12 months (11 right after midnight on the 1st, when the current
-    # month's usages, stamped a few hours before "now", still fall in the previous month).
-    assert len(bar_heights) >= 11
-    assert len(bar_heights) == int(months_card)
-    assert [h for h in bar_heights if h <= 0] == []
-    assert rows.count() == 12
-    assert _missing(["electricity", "kwh"], page.locator("table").inner_text()) == []
+    assert page.locator("section.chart svg g.bar rect").count() == 0
     assert console_errors == []
     screenshot(page, "carbon-dashboard")
