@@ -33,7 +33,8 @@ def _refused_field_error(operation_id: str) -> type[serializers.Serializer]:
 
 def _is_strict(serializer) -> bool:
     serializer = getattr(serializer, "child", serializer)  # a list body: its lines
-    return isinstance(serializer, StrictFieldsMixin)
+    cls = serializer if isinstance(serializer, type) else type(serializer)
+    return issubclass(cls, StrictFieldsMixin)
 
 
 # One tag per app, from the module of the view (the most specific prefix wins); the tags'
