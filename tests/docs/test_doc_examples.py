@@ -66,12 +66,7 @@ BLOCK_TIMEOUT = 60  # seconds for one file's blocks
 _HOSTS = re.compile(r"(http://)?(127\.0\.0\.1|localhost):8000\b")
 
 # Files under someone else's edit that are known not to run yet: path name → reason.
-KNOWN_FAILING: dict[str, str] = {
-    "carbon.md": (
-        "docs/carbon.md is being edited by another engineer; its examples log in as a user "
-        "that does not exist ('me' / '...') and assume usage ids 1-4 (fixes in issue 14 item 6)"
-    ),
-}
+KNOWN_FAILING: dict[str, str] = {}
 
 
 def _free_port() -> int:
