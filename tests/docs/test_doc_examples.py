@@ -359,3 +359,20 @@ def test_doc_curl_examples_run_as_written(doc, live_server_url):
     if runnable and not problems:
         assert calls, f"{doc.name}: {len(runnable)} block(s) with curl, and no call was made"
     assert not problems, f"{len(problems)} problem(s) in {doc.name}:\n\n" + "\n\n".join(problems)
+
+
+def test_seed_demo_runs_again_after_every_doc_example(live_server_url):
+    # Issue 14's newcomer: follow every documented example, then `make run` again. Runs after
+    # the doc tests of this module (pytest keeps definition order), on the server's database
+    # with what the examples added; seed_demo twice must succeed and add no second demo set.
+    env = live_server_url["env"]
+    manage = [sys.executable, str(REPO / "manage.py"), "seed_demo"]
+    outputs = []
+    for _ in range(2):
+        done = subprocess.run(
+            manage, cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, f"seed_demo failed:\n{done.stdout}\n{done.stderr}"
+        outputs.append(done.stdout)
+    assert "0 demo members created, 4 already there" in outputs[1]
+    assert "generated password" not in outputs[1]
