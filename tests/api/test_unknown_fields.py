@@ -5,9 +5,9 @@ webhook ignores them too (a peer's users may carry more fields than ours)."""
 
 import pytest
 
-from tests.api.bodies import body_base
-from tests.api.conftest import db_snapshot
-from tests.api.endpoints import DRF, WRITES, send_json
+from tests.api.bodies import body_base, users_manager
+from tests.api.conftest import db_snapshot, sync_payload
+from tests.api.endpoints import DRF, WEBHOOK, WRITES, send_json
 
 STRICT_WRITES = [e for e in WRITES if e.family == DRF and e.who != "peer"]
 
@@ -90,3 +90,21 @@ def test_every_refused_field_is_its_own_error_next_to_the_others(world):
         ("id", "read_only"),
         ("tz", "invalid_time_zone"),
     ]
+
+
+# Slack ignores arguments it does not know, and a peer's users may carry fields ours lack
+# (the field map renames, it does not filter): these keep accepting extra fields.
+LENIENT_WRITES = [e for e in WRITES if e.family != DRF or e.who == "peer"]
+
+
+@pytest.mark.parametrize("endpoint", LENIENT_WRITES, ids=str)
+def test_the_slack_style_endpoints_and_the_webhook_ignore_unknown_fields(world, endpoint):
+    response = send_json(world, endpoint, {**body_base(world, endpoint), "colour": "green"})
+    assert response.status_code < 300, response.content
+
+
+def test_the_webhook_ignores_a_peer_s_extra_user_fields(world):
+    endpoint = next(e for e in WRITES if str(e) == WEBHOOK)
+    response = send_json(world, endpoint, sync_payload(nickname="pm", is_staff=True))
+    assert response.status_code < 300, response.content
+    assert users_manager(world).get(pk="W0BADIN01").is_staff is False
