@@ -124,7 +124,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # The members' own login page (members.auth_views); the admin keeps /admin/login/.
 LOGIN_URL = "member-login"
 LOGIN_REDIRECT_URL = "carbon-page"
-LOGOUT_REDIRECT_URL = "member-login"
+# No LOGOUT_REDIRECT_URL: the admin keeps its "Logged out" page; members.auth_views sends
+# members back to their login page itself.
 
 # --- I18N / time ------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

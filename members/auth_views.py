@@ -27,4 +27,7 @@ class MemberLoginView(auth_views.LoginView):
 
 
 class MemberLogoutView(auth_views.LogoutView):
-    """POST only (Django's own rule since 5.0); then to LOGOUT_REDIRECT_URL, the login page."""
+    """POST only (Django's own rule since 5.0); then back to the members' login page (the
+    admin's logout keeps its own "Logged out" page)."""
+
+    next_page = "member-login"
