@@ -4,104 +4,32 @@ login and logout (a browser's POSTs with CSRF), knox's own token clean-up, the b
 
 Time is frozen with time_machine (tick=False) and moved by hand, so every period's start and
 end are known to the microsecond.
+
+
+Expiry, revocation and the services' edge cases: test_expiry.py.
 """
 
 import datetime as dt
-import re
 
-import pytest
-import time_machine
-from django.contrib.sessions.models import Session
-from django.core.management import call_command
 from django.test import Client
 from knox.models import AuthToken
-from rest_framework.test import APIClient
 
-from activity import services, tasks
 from activity.models import ActivityPeriod
-from tests.members.factories import TEST_PASSWORD, UserFactory
-
-LOGIN = "/api/v1/auth/login/"
-REGISTER = "/api/v1/auth/register/"
-LOGOUT = "/api/v1/auth/logout/"
-ME = "/api/v1/auth/me/"
-FEED = "/activity_record/members/"
-LOOKUP = "/api/loguseractivity/"
-ADMIN_LOGIN = "/admin/login/"
-ADMIN_LOGOUT = "/admin/logout/"
-START = dt.datetime(2026, 7, 1, 16, 5, tzinfo=dt.UTC)  # 9:05AM in Los Angeles (PDT)
-MINUTE = dt.timedelta(minutes=1)
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture
-def clock(db):
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def member(db):
-    return UserFactory(username="egon", real_name="Egon Spengler", tz="America/Los_Angeles")
-
-
-@pytest.fixture
-def reader(staff_user) -> APIClient:
-    """Reads the feed; a client of its own, so its forced authentication stays out of the way
-    of the logins and logouts under test (and a staff account, which the feed leaves out)."""
-    client = APIClient()
-    client.force_authenticate(staff_user)
-    return client
-
-
-def api_login(client, username="egon", password=TEST_PASSWORD) -> str:
-    response = client.post(LOGIN, {"username": username, "password": password}, format="json")
-    assert response.status_code == 200, response.content
-    return response.json()["token"]
-
-
-def api_logout(client, token: str):
-    return client.post(LOGOUT, HTTP_AUTHORIZATION=f"Token {token}")
-
-
-def csrf_from(response) -> str:
-    return CSRF_INPUT.search(response.content.decode()).group(1)
-
-
-def admin_login(client: Client, username="egon", password=TEST_PASSWORD):
-    """As a browser does it: fetch the form (CSRF cookie and hidden field), then post it."""
-    form = client.get(ADMIN_LOGIN)
-    assert form.status_code == 200
-    return client.post(
-        ADMIN_LOGIN,
-        {
-            "username": username,
-            "password": password,
-            "next": "/admin/",
-            "csrfmiddlewaretoken": csrf_from(form),
-        },
-    )
-
-
-def admin_logout(client: Client):
-    """The admin's "Log out" button: a POST from the page's form, with its CSRF token."""
-    page = client.get("/admin/")
-    assert page.status_code == 200
-    return client.post(ADMIN_LOGOUT, {"csrfmiddlewaretoken": csrf_from(page)})
-
-
-def periods(**filters) -> list[tuple]:
-    return list(
-        ActivityPeriod.objects.filter(**filters)
-        .order_by("start_time", "id")
-        .values_list("user_id", "start_time", "end_time")
-    )
-
-
-def feed_periods(client, member_id: str, query: str = "") -> list[dict]:
-    members = client.get(f"{FEED}{query}").json()["members"]
-    return next(m["activity_periods"] for m in members if m["id"] == member_id)
-
+from tests.activity.login_periods.doors import (
+    FEED,
+    LOGIN,
+    LOOKUP,
+    ME,
+    MINUTE,
+    REGISTER,
+    START,
+    admin_login,
+    admin_logout,
+    api_login,
+    api_logout,
+    feed_periods,
+    periods,
+)
 
 # --- the done-when of the issue ---------------------------------------------------------------
 
@@ -326,127 +254,3 @@ def test_periods_opened_before_recording_was_turned_off_still_close(
     api_logout(api_client, token)
 
     assert periods() == [(member.pk, START, START + MINUTE)]
-
-
-# --- expiry and revocation ----------------------------------------------------------------
-
-
-def test_the_task_closes_an_expired_token_at_its_expiry(clock, member, api_client):
-    api_login(api_client)
-    expiry = AuthToken.objects.get().expiry
-    clock.move_to(expiry + 3 * MINUTE)  # the sweep runs a little after
-
-    assert tasks.periods_close_ended.delay().get() == 1
-
-    assert periods() == [(member.pk, START, expiry)]
-    assert tasks.periods_close_ended.delay().get() == 0  # nothing left to close
-
-
-def test_the_task_leaves_a_live_token_open(clock, member, api_client):
-    api_login(api_client)
-    clock.shift(dt.timedelta(days=1))
-
-    assert tasks.periods_close_ended.delay().get() == 0
-    assert periods() == [(member.pk, START, None)]
-
-
-def test_the_task_closes_an_expired_session_at_its_expire_date(clock, staff_user):
-    browser = Client(enforce_csrf_checks=True)
-    admin_login(browser, staff_user.username)
-    clock.shift(10 * MINUTE)
-    expire_date = START + 5 * MINUTE  # as if SESSION_COOKIE_AGE had been five minutes
-    Session.objects.update(expire_date=expire_date)
-
-    assert tasks.periods_close_ended.delay().get() == 1
-
-    assert periods() == [(staff_user.pk, START, expire_date)]
-    assert browser.get("/admin/").status_code == 302  # the session is over for Django too
-
-
-def test_a_token_revoked_in_the_admin_closes_at_that_moment(clock, member, api_client, superuser):
-    token = api_login(api_client)
-    digest = AuthToken.objects.get().digest
-    admin = Client()
-    admin.force_login(superuser)
-    clock.shift(7 * MINUTE)
-
-    response = admin.post(f"/admin/knox/authtoken/{digest}/delete/", {"post": "yes"})
-
-    assert response.status_code == 302
-    assert periods(user=member) == [(member.pk, START, START + 7 * MINUTE)]
-    assert api_client.get(ME, HTTP_AUTHORIZATION=f"Token {token}").status_code == 401
-
-
-def test_logout_everywhere_closes_every_token_period_at_that_moment(clock, member, api_client):
-    api_login(api_client)
-    api_login(api_client)
-    clock.shift(MINUTE)
-
-    member.auth_token_set.all().delete()  # what knox's LogoutAllView does
-
-    assert periods() == [(member.pk, START, START + MINUTE)] * 2
-
-
-def test_a_token_deleted_after_it_expired_closes_at_its_expiry_never_later(
-    clock, member, api_client
-):
-    api_login(api_client)
-    token = AuthToken.objects.get()
-    clock.move_to(token.expiry + dt.timedelta(days=3))
-
-    token.delete()
-
-    assert periods() == [(member.pk, START, token.expiry)]
-
-
-def test_clearsessions_closes_an_expired_session_at_its_expire_date(clock, staff_user):
-    browser = Client(enforce_csrf_checks=True)
-    admin_login(browser, staff_user.username)
-    expire_date = Session.objects.get().expire_date
-    clock.move_to(expire_date + dt.timedelta(days=1))
-
-    call_command("clearsessions")
-
-    assert periods() == [(staff_user.pk, START, expire_date)]
-
-
-def test_the_task_closes_a_token_that_vanished_unseen_at_the_sweep(clock, member, api_client):
-    api_login(api_client)
-    clock.shift(MINUTE)
-    AuthToken.objects.all()._raw_delete(AuthToken.objects.db)  # no signal: nobody saw it go
-
-    assert tasks.periods_close_ended.delay().get() == 1
-    assert periods() == [(member.pk, START, START + MINUTE)]
-
-
-# --- the services' edge cases -------------------------------------------------------------
-
-
-def test_a_close_at_or_before_the_start_ends_one_microsecond_after_it(member):
-    opened = services.login_period_open(user_id=member.pk, token_digest="d" * 128, now=START)
-    services.login_period_close(token_digest="d" * 128, at=START - MINUTE)
-
-    opened.refresh_from_db()
-    assert opened.end_time == START + dt.timedelta(microseconds=1)
-
-
-def test_a_login_is_not_recorded_twice(member):
-    first = services.login_period_open(user_id=member.pk, session_key="s" * 32, now=START)
-    again = services.login_period_open(user_id=member.pk, session_key="s" * 32, now=START)
-
-    assert first.pk == again.pk
-    assert ActivityPeriod.objects.count() == 1
-
-
-def test_closing_a_login_without_an_open_period_changes_nothing(member):
-    assert services.login_period_close(token_digest="x" * 128) is False
-    assert ActivityPeriod.objects.count() == 0
-
-
-@pytest.mark.parametrize(
-    "login", [{}, {"token_digest": "d" * 128, "session_key": "s" * 32}], ids=["none", "both"]
-)
-def test_a_login_is_one_token_or_one_session(member, login):
-    with pytest.raises(services.ActivityError):
-        services.login_period_open(user_id=member.pk, now=START, **login)
-    assert ActivityPeriod.objects.count() == 0

@@ -22,7 +22,7 @@ from knox.models import AuthToken
 
 from activity.models import ActivityPeriod
 from config.celery import app as celery_app
-from tests.activity.test_login_periods_schedule import NAME, schedule_migration
+from tests.activity.login_periods.test_schedule import NAME, schedule_migration
 from tests.members.factories import TEST_PASSWORD, UserFactory
 
 BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
