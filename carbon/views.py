@@ -85,7 +85,7 @@ class UsageListMixin:
 # Usage dates lie between 1900 and 2200 (carbon.models.validate_usage_at), in bodies and filters.
 _RANGE_ERRORS = [
     extend_validation_errors(["out_of_range"], field_name=name, methods=["get"])
-    for name in ("usage_at_after", "usage_at_before")
+    for name in ("usage_at_after", "usage_at_before", "usage_at_start_date", "usage_at_end_date")
 ]
 
 
