@@ -10,7 +10,7 @@ answers 429 with Retry-After, as those doors do.
 
 from django.contrib.auth import views as auth_views
 
-from members.forms import MemberLoginForm
+from members.forms import MemberLoginForm, login_limited_response
 
 
 class MemberLoginView(auth_views.LoginView):
@@ -19,11 +19,7 @@ class MemberLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_invalid(self, form):
-        response = super().form_invalid(form)
-        if form.retry_after:
-            response.status_code = 429
-            response["Retry-After"] = str(form.retry_after)
-        return response
+        return login_limited_response(super().form_invalid(form), form)
 
 
 class MemberLogoutView(auth_views.LogoutView):

@@ -27,17 +27,16 @@ class UserChangeForm(auth_forms.UserChangeForm):
         fields = "__all__"
 
 
-class MemberLoginForm(auth_forms.AuthenticationForm):
-    """The members' login form (/accounts/login/): the password is checked within the login
-    limits shared with the API and the admin (members.login_limits.login_authenticate)."""
+class LoginLimitedFormMixin:
+    """For Django's AuthenticationForm and its subclasses: the password is checked within the
+    login limits shared by every login door (members.login_limits.login_authenticate). Over a
+    limit the form says when to try again and keeps the wait in `retry_after`, from which
+    the door answers 429 with Retry-After (login_limited_response)."""
 
-    error_messages = {
-        **auth_forms.AuthenticationForm.error_messages,
-        "locked": (
-            "Too many login attempts for this account or from this address. "
-            "Try again in %(wait)s seconds."
-        ),
-    }
+    locked_message = (
+        "Too many login attempts for this account or from this address. "
+        "Try again in %(wait)s seconds."
+    )
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
@@ -54,13 +53,24 @@ class MemberLoginForm(auth_forms.AuthenticationForm):
             except Throttled as exc:
                 self.retry_after = int(exc.wait or 1)
                 raise ValidationError(
-                    self.error_messages["locked"],
-                    code="locked",
-                    params={"wait": self.retry_after},
+                    self.locked_message, code="locked", params={"wait": self.retry_after}
                 ) from None
             if self.user_cache is None:
                 raise self.get_invalid_login_error()
-            # Inactive members never get here (the backend refuses them), but the form's
-            # own check stays as Django's AuthenticationForm has it.
+            # Inactive members never get here (the backend refuses them); the form's own
+            # check stays as Django's AuthenticationForm has it (the admin's adds is_staff).
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+def login_limited_response(response, form):
+    """A login page's answer, made a 429 with Retry-After when a login limit refused it."""
+    retry_after = getattr(form, "retry_after", None)
+    if retry_after:
+        response.status_code = 429
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+class MemberLoginForm(LoginLimitedFormMixin, auth_forms.AuthenticationForm):
+    """The members' login form (/accounts/login/)."""
