@@ -44,6 +44,20 @@ def _closed_local_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
+def site_env() -> dict[str, str]:
+    """What a browser-test site runs with: plain http on 127.0.0.1, no upstream reachable
+    (the demo's random data falls back to the bundled fixtures), short network timeouts."""
+    return {
+        "RANDOM_DATA_API_URL": _closed_local_url() + "/api/v2",
+        "RANDOM_DATA_DEMO_TIMEOUT": "1",
+        "RANDOM_DATA_FINGERPRINT_KEY": "browser-tests-only-key",
+        "SYNC_TIMEOUT_SECONDS": "1",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "SECURE_HSTS_SECONDS": "0",
+    }
+
+
 @pytest.fixture(scope="module")
 def browser():
     """One headless Chromium for the module; the module is skipped only when none can run."""
@@ -80,16 +94,7 @@ def demo_site(tmp_path_factory):
             "secret": "whsec_" + "A" * 43 + "=",
         }
     ]
-    site.extra_env = {
-        "RANDOM_DATA_API_URL": _closed_local_url() + "/api/v2",
-        "RANDOM_DATA_DEMO_TIMEOUT": "1",
-        "RANDOM_DATA_FINGERPRINT_KEY": "browser-tests-only-key",
-        "SYNC_TIMEOUT_SECONDS": "1",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "SECURE_HSTS_SECONDS": "0",
-        "THROTTLE_LOGIN": "1000/min",
-    }
+    site.extra_env = {**site_env(), "THROTTLE_LOGIN": "1000/min"}
     site.manage("migrate", "--noinput", "-v", "0")
     site.manage(
         "shell",

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from scripts.sitepair import Site
-from tests.browser.conftest import SCREENSHOTS, VIEWPORT, _closed_local_url
+from tests.browser.conftest import SCREENSHOTS, VIEWPORT, site_env
 
 GENERATED = re.compile(r'login demo member "([^"]+)" created; generated password [^:]*: (\S+)')
 
@@ -20,16 +20,7 @@ GENERATED = re.compile(r'login demo member "([^"]+)" created; generated password
 def member_site(tmp_path_factory, browser):
     """The project seeded by seed_demo (twice), and the demo member's printed credentials."""
     site = Site("carbon-member", tmp_path_factory.mktemp("carbon-member-site"))
-    site.extra_env = {
-        "RANDOM_DATA_API_URL": _closed_local_url() + "/api/v2",
-        "RANDOM_DATA_DEMO_TIMEOUT": "1",
-        "RANDOM_DATA_FINGERPRINT_KEY": "browser-tests-only-key",
-        "SYNC_TIMEOUT_SECONDS": "1",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "SECURE_HSTS_SECONDS": "0",
-        "DEMO_MEMBER_PASSWORD": "",
-    }
+    site.extra_env = {**site_env(), "DEMO_MEMBER_PASSWORD": ""}
     site.manage("migrate", "--noinput", "-v", "0")
     first = site.manage("seed_demo")
     second = site.manage("seed_demo")

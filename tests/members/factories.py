@@ -29,3 +29,16 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.user_permissions.add(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )
+
+
+def admin_add_form(**changes) -> dict:
+    """The admin's "Add member" form as a browser posts it, with `changes` applied."""
+    return {
+        "username": "walter",
+        "real_name": "Walter Peck",
+        "email": "walter@example.com",
+        "tz": "America/New_York",
+        "password1": "epa-inspector-1984",
+        "password2": "epa-inspector-1984",
+        **changes,
+    }

@@ -6,7 +6,12 @@ import pytest
 from members import services
 from members.errors import PrivilegesProtected
 from members.models import RetiredMemberId, SyncEvent, User
-from tests.members.factories import TEST_PASSWORD, USER_MANAGER_PERMISSIONS, UserFactory
+from tests.members.factories import (
+    TEST_PASSWORD,
+    USER_MANAGER_PERMISSIONS,
+    UserFactory,
+    admin_add_form,
+)
 from tests.members.sync_helpers import SECRET
 
 ADMIN_USERS = "/admin/members/user/"
@@ -16,18 +21,6 @@ NOWHERE = "http://127.0.0.1:9/api/v1/sync/users/"  # tests never commit, so noth
 @pytest.fixture
 def one_peer(settings):
     settings.SYNC_PEERS = [{"name": "site-b", "url": NOWHERE, "secret": SECRET, "field_map": {}}]
-
-
-def add_form(**changes) -> dict:
-    return {
-        "username": "walter",
-        "real_name": "Walter Peck",
-        "email": "walter@example.com",
-        "tz": "America/New_York",
-        "password1": "epa-inspector-1984",
-        "password2": "epa-inspector-1984",
-        **changes,
-    }
 
 
 def change_form(user, **changes) -> dict:
@@ -53,7 +46,7 @@ def test_a_member_added_in_the_admin_gets_an_allocated_id_never_a_retired_one(
     sequence = iter(["W00000RET", "W00000USE", "W0000FRSH"])
     monkeypatch.setattr("members.services.member_id_generate", lambda: next(sequence))
 
-    response = superuser_client.post(f"{ADMIN_USERS}add/", add_form())
+    response = superuser_client.post(f"{ADMIN_USERS}add/", admin_add_form())
 
     assert response.status_code == 302, response.content.decode()[:2000]
     walter = User.objects.get(username="walter")
@@ -73,7 +66,7 @@ def test_a_member_added_in_the_admin_gets_an_allocated_id_never_a_retired_one(
 def test_the_add_form_never_saves_by_itself(db):
     from members.forms import UserCreationForm
 
-    form = UserCreationForm(data=add_form())
+    form = UserCreationForm(data=admin_add_form())
     assert form.is_valid(), form.errors
 
     with pytest.raises(TypeError):

@@ -5,22 +5,10 @@ import pytest
 
 from members.admin import TIME_ZONE_CHOICES, TIME_ZONE_LIST_ID
 from members.models import SyncPeerState, User
-from tests.members.factories import UserFactory
+from tests.members.factories import UserFactory, admin_add_form
 from tests.members.sync_helpers import SECRET
 
 ADMIN_USERS = "/admin/members/user/"
-
-
-def add_form(**changes) -> dict:
-    return {
-        "username": "walter",
-        "real_name": "Walter Peck",
-        "email": "walter@example.com",
-        "tz": "America/New_York",
-        "password1": "epa-inspector-1984",
-        "password2": "epa-inspector-1984",
-        **changes,
-    }
 
 
 def test_the_member_form_shows_real_name_and_hides_first_and_last_name(superuser_client):
@@ -50,14 +38,14 @@ def test_new_members_default_to_the_servers_time_zone_searchable_among_all_zones
 
 
 def test_a_member_added_with_a_zone_from_the_list_keeps_it(superuser_client):
-    response = superuser_client.post(f"{ADMIN_USERS}add/", add_form(tz="Asia/Kolkata"))
+    response = superuser_client.post(f"{ADMIN_USERS}add/", admin_add_form(tz="Asia/Kolkata"))
 
     assert response.status_code == 302
     assert User.objects.get(username="walter").tz == "Asia/Kolkata"
 
 
 def test_a_zone_not_in_the_list_is_refused_on_the_form(superuser_client):
-    response = superuser_client.post(f"{ADMIN_USERS}add/", add_form(tz="Mars/Olympus"))
+    response = superuser_client.post(f"{ADMIN_USERS}add/", admin_add_form(tz="Mars/Olympus"))
 
     assert response.status_code == 200
     assert "Mars/Olympus is not a known IANA time zone" in response.content.decode()
@@ -67,7 +55,7 @@ def test_a_zone_not_in_the_list_is_refused_on_the_form(superuser_client):
 def test_a_username_taken_in_another_case_shows_the_human_message(superuser_client):
     UserFactory(username="walter")
 
-    response = superuser_client.post(f"{ADMIN_USERS}add/", add_form(username="WALTER"))
+    response = superuser_client.post(f"{ADMIN_USERS}add/", admin_add_form(username="WALTER"))
 
     text = response.content.decode()
     assert response.status_code == 200
