@@ -4,7 +4,8 @@ import json
 
 from django.conf import settings
 from django.db import migrations
-from django.utils import timezone
+
+from core.schedules import beat_told
 
 TASK_NAME = "Nightly stock list"
 TASK = "inventory.tasks.stock_list_generate"
@@ -13,7 +14,6 @@ TASK = "inventory.tasks.stock_list_generate"
 def schedule(apps, schema_editor):
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTasks = apps.get_model("django_celery_beat", "PeriodicTasks")
     crontab, _ = CrontabSchedule.objects.get_or_create(
         minute="0",
         hour="0",
@@ -31,14 +31,12 @@ def schedule(apps, schema_editor):
             "enabled": True,
         },
     )
-    # Tell a running beat to reload its schedule (what PeriodicTask.save() does normally).
-    PeriodicTasks.objects.update_or_create(ident=1, defaults={"last_update": timezone.now()})
+    beat_told(apps)
 
 
 def unschedule(apps, schema_editor):
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTasks = apps.get_model("django_celery_beat", "PeriodicTasks")
     PeriodicTask.objects.filter(name=TASK_NAME).delete()
     CrontabSchedule.objects.filter(
         minute="0",
@@ -48,7 +46,7 @@ def unschedule(apps, schema_editor):
         month_of_year="*",
         periodictask__isnull=True,
     ).delete()
-    PeriodicTasks.objects.update_or_create(ident=1, defaults={"last_update": timezone.now()})
+    beat_told(apps)
 
 
 class Migration(migrations.Migration):
