@@ -23,6 +23,10 @@ def limit_parse(raw, *, default: int | None) -> int | None:
     if raw is None or raw == "":
         return default
     if isinstance(raw, str) and raw.isascii() and raw.isdigit():
+        if len(raw.lstrip("0")) > len(
+            str(MAX_LIMIT)
+        ):  # out of range; int() of 4,301+ digits raises
+            raise SlackError("invalid_limit", f"limit must be from 1 to {MAX_LIMIT}.")
         value = int(raw)
     elif isinstance(raw, int) and not isinstance(raw, bool):
         value = raw

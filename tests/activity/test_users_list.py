@@ -52,7 +52,7 @@ def test_default_page_is_200_members(feed_client):
     assert body["response_metadata"]["next_cursor"]
 
 
-@pytest.mark.parametrize("limit", ["0", "1001", "x", "-3"])
+@pytest.mark.parametrize("limit", ["0", "1001", "x", "-3", "9" * 4301])
 def test_bad_limit_is_invalid_limit(feed_client, limit):
     response = feed_client.get(USERS_LIST, {"limit": limit})
 
@@ -167,3 +167,16 @@ def test_slack_sdk_sees_slack_errors(live_server, transactional_db):
 
     assert failure.value.response["error"] == "invalid_auth"
     assert failure.value.response.status_code == 401
+
+
+def test_a_huge_form_limit_is_invalid_limit_not_a_500(feed_client):
+    # The probe's request: POST /api/users.list with limit=<4301 nines> (form body) was a 500.
+    response = feed_client.post(
+        USERS_LIST, "limit=" + "9" * 4301, content_type="application/x-www-form-urlencoded"
+    )
+
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_limit")
+
+
+def test_leading_zeros_are_still_a_limit(feed_client):
+    assert feed_client.get(USERS_LIST, {"limit": "0005"}).status_code == 200
