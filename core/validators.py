@@ -1,6 +1,7 @@
 """Validators shared by every app (models, serializers and services use the same ones)."""
 
 import unicodedata
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
@@ -39,3 +40,16 @@ class SingleLineTextValidator:
 
 
 validate_single_line = SingleLineTextValidator()
+
+
+# Dates people type: before 1900 or from 2200 on, a date is a typo ("0001-01-01", "9999-12-31").
+PLAUSIBLE_DATE_MIN = date(1900, 1, 1)
+PLAUSIBLE_DATE_MAX = date(2200, 1, 1)  # exclusive
+
+
+def validate_plausible_date(value) -> None:
+    """A date from 1900-01-01 up to 2200-01-01 (exclusive); code `out_of_range`."""
+    if isinstance(value, date) and not PLAUSIBLE_DATE_MIN <= value < PLAUSIBLE_DATE_MAX:
+        raise ValidationError(
+            "Must be from 1900-01-01 up to 2200-01-01 (exclusive).", code="out_of_range"
+        )

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import ExpressionWrapper, F, Q
 from django.utils import timezone
 
-from core.validators import validate_single_line
+from core.validators import validate_plausible_date, validate_single_line
 from inventory.phones import PHONE_STORED_MAX_LENGTH, PhoneField
 
 
@@ -60,7 +60,12 @@ class Item(models.Model):
     )
     quantity = models.IntegerField(default=0, help_text="Units in stock.")
     reorder_level = models.PositiveIntegerField(default=reorder_level_default)
-    expiry_date = models.DateField(null=True, blank=True)
+    expiry_date = models.DateField(
+        null=True,
+        blank=True,
+        validators=[validate_plausible_date],
+        help_text="From 1900 up to 2200.",
+    )
     # NULL, not "", for items without one: the unique index then ignores them.
     sku = models.CharField(
         max_length=64, unique=True, null=True, blank=True, validators=[validate_single_line]

@@ -58,6 +58,9 @@ CONFLICT = OpenApiResponse(ConflictErrorResponseSerializer)
 @link_paginated
 # `name` is optional in the body, but required when there is no description to take it from.
 @extend_validation_errors(["required"], field_name="name", actions=["create"])
+@extend_validation_errors(
+    ["out_of_range"], field_name="expiry_date", actions=["create", "update", "partial_update"]
+)
 class ItemViewSet(viewsets.ModelViewSet):
     """The catalogue: anyone may read it; staff create, change and delete items."""
 
