@@ -21,7 +21,8 @@ PHONE_INPUT_MAX_LENGTH = 40
 PHONE_STORED_MAX_LENGTH = 20
 # Spaces, dots, dashes and brackets are layout; what is left must be "+" and 7-15 digits.
 _LAYOUT = re.compile(r"[ .\-()\[\]]")
-_INTERNATIONAL = re.compile(r"\+[0-9]{7,15}")
+# No country calling code starts with 0.
+_INTERNATIONAL = re.compile(r"\+[1-9][0-9]{6,14}")
 
 
 def phone_normalize(raw: str, *, region: str | None = None) -> str:
@@ -30,6 +31,13 @@ def phone_normalize(raw: str, *, region: str | None = None) -> str:
     validate_single_line(raw)
     number = to_python(raw, region=region or settings.PHONENUMBER_DEFAULT_REGION)
     if number.is_valid():
+        if number.extension:
+            # E.164 has no extension: storing the number alone would drop part of what was sent.
+            raise ValidationError(
+                f"{raw!r} has an extension ({number.extension}), which is not stored: "
+                "send the number without it.",
+                code="invalid",
+            )
         return number.as_e164
     compact = _LAYOUT.sub("", raw)
     if _INTERNATIONAL.fullmatch(compact):

@@ -140,6 +140,9 @@ def test_create_customer_stores_e164(staff_client, phone, stored):
         ("12345", "invalid", "'12345' is not a valid phone number."),
         ("not a phone", "invalid", "'not a phone' is not a phone number."),
         ("+1", "invalid", "'+1' is not a phone number."),
+        # The probe's: an extension was silently dropped; +0... is no country code.
+        ("+91 98765 43210 ext. 5", "invalid", "has an extension (5), which is not stored"),
+        ("+0000000000", "invalid", "'+0000000000' is not a phone number."),
         ("", "blank", "This field may not be blank."),
         ("+91 98765\t43210", "invalid_text", "control characters (found U+0009)"),
         ("+91 98765 43210" + " " * 30 + "0", "max_length", "no more than 40 characters"),
