@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from core.constants import MAX_DB_ID
 from core.pagination import link_paginated
-from core.serializers import ConflictErrorResponseSerializer
+from core.serializers import ConflictErrorResponseSerializer, StrictSerializer
 from inventory import selectors, services
 from inventory.exceptions import CustomerNotFound, InvoiceNotFound
 from inventory.filters import InvoiceFilter, ItemFilter
@@ -163,6 +163,7 @@ class InvoiceViewSet(JSONErrorsMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def issue(self, request, pk=None):
+        StrictSerializer(data=request.data).is_valid(raise_exception=True)  # takes no body
         invoice = self.get_object()
         services.invoice_issue(invoice_id=invoice.pk)
         return Response(

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from core.parsers import JSONParser
-from core.serializers import BulkDeleteResultSerializer
+from core.serializers import BulkDeleteResultSerializer, StrictSerializer
 from members import selectors, services
 from members.models import User
 from members.serializers import (
@@ -69,6 +69,7 @@ class LogoutView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
+        StrictSerializer(data=request.data).is_valid(raise_exception=True)  # takes no body
         if isinstance(request.auth, AuthToken):
             token = request.auth
             # As django.contrib.auth.logout() does (before the session goes), so receivers see

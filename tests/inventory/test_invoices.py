@@ -234,3 +234,17 @@ def test_url_fetcher_serves_the_bundled_stylesheet():
 
 def test_invoice_pdf_of_unknown_invoice_is_404(staff_client, db):
     assert staff_client.get(reverse("invoice-pdf", args=[999])).status_code == 404
+
+
+def test_issue_takes_no_body_and_a_field_sent_is_refused(staff_client, customer, items):
+    # The probe's request: POST /api/invoices/<id>/issue/ {"foo":1} issued the invoice (200).
+    invoice = purchase(customer, items[:1])
+
+    response = staff_client.post(
+        reverse("invoice-issue", args=[invoice.pk]), '{"foo":1}', content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert [(e["attr"], e["code"]) for e in response.json()["errors"]] == [("foo", "unknown_field")]
+    invoice.refresh_from_db()
+    assert invoice.status == "open"

@@ -223,3 +223,14 @@ def test_me_patch_rejects_bad_tz(db, auth_client):
 
 def test_urls_are_named():
     assert reverse("auth-login") == LOGIN
+
+
+def test_logout_takes_no_body_and_a_field_sent_is_refused(db, api_client, user):
+    _, token = AuthToken.objects.create(user)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+    response = api_client.post(LOGOUT, '{"everywhere": true}', content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "everywhere"
+    assert api_client.get(ME).status_code == 200  # still logged in
