@@ -139,9 +139,20 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Compressed copies are made by collectstatic (make serve, the Docker image); without it,
 # whitenoise also serves straight from the app folders, so `make run` and tests need no step.
+# Uploaded and generated files (issued invoices' and credit notes' PDFs). Not served as /media/:
+# the API serves each PDF to who may read it.
+MEDIA_ROOT = Path(config("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Frozen PDFs of issued invoices and credit notes (inventory): any Django storage backend,
+    # e.g. storages.backends.s3.S3Storage; the default is a folder under MEDIA_ROOT.
+    "documents": {
+        "BACKEND": config(
+            "DOCUMENT_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": {"location": str(MEDIA_ROOT / "documents")},
+    },
 }
 WHITENOISE_USE_FINDERS = True
 

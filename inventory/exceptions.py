@@ -19,6 +19,13 @@ class InsufficientStock(Conflict):
     default_detail = "Not enough stock."
 
 
+class ItemExpired(Conflict):
+    """A purchase line takes stock of an item whose expiry date has passed."""
+
+    default_code = "expired"
+    default_detail = "The item has expired and cannot be sold."
+
+
 class InvoiceAlreadyIssued(Conflict):
     default_code = "already_issued"
     default_detail = "The invoice is already issued."

@@ -1,4 +1,4 @@
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 
 class PDFRenderer(BaseRenderer):
@@ -20,3 +20,13 @@ class PlainTextRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return data.encode(self.charset) if isinstance(data, str) else data
+
+
+class JSONErrorsMixin:
+    """Errors are JSON whatever representation (PDF, text) was negotiated for success."""
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from core.constants import MAX_DB_ID
 from core.serializers import StrictFieldsMixin
-from inventory.models import Customer, Invoice, InvoiceLine, Item, StockReport, StockReportLine
+from inventory.models import Customer, Item, StockReport, StockReportLine
 from inventory.phones import PHONE_INPUT_MAX_LENGTH, phone_normalize
 
 MAX_QUANTITY = 1_000_000
@@ -131,58 +131,6 @@ def purchase_lines_validate(child: type[serializers.Serializer], data) -> list[d
         else:
             flat[str(key)] = value
     raise serializers.ValidationError(flat)
-
-
-class InvoiceLineSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(source="item.name", read_only=True)
-    description = serializers.CharField(source="item.description", read_only=True)
-    line_total = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
-
-    class Meta:
-        model = InvoiceLine
-        fields = ["id", "item", "name", "description", "quantity", "unit_price", "line_total"]
-        read_only_fields = fields
-
-
-# A pattern, not an enum: the project-wide enum naming would collide with other apps' "status"
-# fields (and ENUM_NAME_OVERRIDES lives in config/settings.py).
-@extend_schema_field({"type": "string", "pattern": "^(open|issued)$"})
-class InvoiceStatusField(serializers.CharField):
-    pass
-
-
-class InvoiceListSerializer(serializers.ModelSerializer):
-    status = InvoiceStatusField(read_only=True, help_text="open, then issued (locked).")
-    customer_name = serializers.CharField(source="customer.name", read_only=True)
-    line_count = serializers.IntegerField(read_only=True)
-    currency = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Invoice
-        fields = [
-            "id",
-            "number",
-            "customer",
-            "customer_name",
-            "status",
-            "total",
-            "currency",
-            "line_count",
-            "created_at",
-            "issued_at",
-        ]
-        read_only_fields = fields
-
-    def get_currency(self, invoice) -> str:
-        return settings.INVOICE_CURRENCY
-
-
-class InvoiceSerializer(InvoiceListSerializer):
-    lines = InvoiceLineSerializer(many=True, read_only=True)
-
-    class Meta(InvoiceListSerializer.Meta):
-        fields = [f for f in InvoiceListSerializer.Meta.fields if f != "line_count"] + ["lines"]
-        read_only_fields = fields
 
 
 class StockReportLineSerializer(serializers.ModelSerializer):

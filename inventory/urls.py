@@ -1,12 +1,12 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from inventory import views
+from inventory import invoice_views, views
 
 router = SimpleRouter()
 router.register("api/items", views.ItemViewSet, basename="item")
 router.register("api/customers", views.CustomerViewSet, basename="customer")
-router.register("api/invoices", views.InvoiceViewSet, basename="invoice")
+router.register("api/invoices", invoice_views.InvoiceViewSet, basename="invoice")
 
 urlpatterns = [
     path(

@@ -4,28 +4,25 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_view,
 )
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, permissions, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.constants import MAX_DB_ID
 from core.pagination import link_paginated
-from core.serializers import ConflictErrorResponseSerializer, StrictSerializer
+from core.serializers import ConflictErrorResponseSerializer
 from inventory import selectors, services
 from inventory.exceptions import CustomerNotFound, InvoiceNotFound
-from inventory.filters import InvoiceFilter, ItemFilter
-from inventory.pdf import invoice_pdf_filename, invoice_pdf_render
-from inventory.renderers import PDFRenderer, PlainTextRenderer
+from inventory.filters import ItemFilter
+from inventory.invoice_serializers import InvoiceSerializer
+from inventory.invoice_views import PDF_RESPONSE, invoice_pdf_response
+from inventory.renderers import JSONErrorsMixin, PDFRenderer, PlainTextRenderer
 from inventory.serializers import (
     CustomerSerializer,
     InventoryValidationErrorSerializer,
-    InvoiceListSerializer,
-    InvoiceSerializer,
     ItemSerializer,
     PurchaseLineSerializer,
     PurchaseSetLineSerializer,
@@ -34,24 +31,6 @@ from inventory.serializers import (
 )
 from inventory.services import PurchaseLine
 
-
-class JSONErrorsMixin:
-    """Errors are JSON whatever representation (PDF, text) was negotiated for success."""
-
-    def handle_exception(self, exc):
-        response = super().handle_exception(exc)
-        self.request.accepted_renderer = JSONRenderer()
-        self.request.accepted_media_type = JSONRenderer.media_type
-        return response
-
-
-def _pdf_response(invoice) -> Response:
-    response = Response(invoice_pdf_render(invoice=invoice), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{invoice_pdf_filename(invoice=invoice)}"'
-    return response
-
-
-PDF_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="The invoice as a PDF.")
 CONFLICT = OpenApiResponse(ConflictErrorResponseSerializer)
 
 
@@ -84,11 +63,8 @@ class ItemViewSet(viewsets.ModelViewSet):
         )
 
     def perform_update(self, serializer):
-        # PUT/PATCH of `quantity` (documented and relied on) sets the stock through the
-        # adjustment service; the other fields go through item_update.
-        services.item_update_with_stock(
-            item=serializer.instance, data=serializer.validated_data, actor=self.request.user
-        )
+        # `quantity` is refused unless it equals the stock: stock moves through adjust/.
+        services.item_update(item=serializer.instance, data=serializer.validated_data)
 
     @extend_schema(responses={204: None, 409: CONFLICT})
     def destroy(self, request, *args, **kwargs):
@@ -125,50 +101,6 @@ class CustomerViewSet(
 
     def perform_update(self, serializer):
         services.customer_update(customer=serializer.instance, data=serializer.validated_data)
-
-
-@link_paginated
-@extend_schema_view(
-    list=extend_schema(summary="Invoices, newest first"),
-    retrieve=extend_schema(summary="One invoice with its lines"),
-)
-class InvoiceViewSet(JSONErrorsMixin, viewsets.ReadOnlyModelViewSet):
-    """Invoices (staff only): list, retrieve, PDF, issue."""
-
-    permission_classes = [permissions.IsAdminUser]
-    filterset_class = InvoiceFilter
-    search_fields = ["number", "customer__name"]
-    ordering_fields = ["id", "number", "created_at", "issued_at", "total"]
-    ordering = ["-created_at", "-id"]
-
-    def get_queryset(self):
-        if self.action == "list":
-            return selectors.invoice_list()
-        return selectors.invoice_detail_queryset()
-
-    def get_serializer_class(self):
-        return InvoiceListSerializer if self.action == "list" else InvoiceSerializer
-
-    @extend_schema(
-        summary="The invoice as a PDF", responses={(200, "application/pdf"): PDF_RESPONSE}
-    )
-    @action(detail=True, methods=["get"], renderer_classes=[PDFRenderer], filter_backends=[])
-    def pdf(self, request, pk=None):
-        return _pdf_response(self.get_object())
-
-    @extend_schema(
-        summary="Issue (lock) the invoice",
-        request=None,
-        responses={200: InvoiceSerializer, 409: CONFLICT},
-    )
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def issue(self, request, pk=None):
-        StrictSerializer(data=request.data).is_valid(raise_exception=True)  # takes no body
-        invoice = self.get_object()
-        services.invoice_issue(invoice_id=invoice.pk)
-        return Response(
-            InvoiceSerializer(selectors.invoice_get_for_pdf(invoice_id=invoice.pk)).data
-        )
 
 
 PURCHASE_EXAMPLE = OpenApiExample(
@@ -223,7 +155,7 @@ class PurchaseView(JSONErrorsMixin, APIView):
                 f"Customer {customer_id} has no invoice yet; POST a purchase first."
             )
         if request.accepted_renderer.format == "pdf":
-            return _pdf_response(invoice)
+            return invoice_pdf_response(invoice)
         return Response(InvoiceSerializer(invoice).data)
 
     @extend_schema(
@@ -250,7 +182,7 @@ class PurchaseView(JSONErrorsMixin, APIView):
 
     def _purchase(self, request, customer_id, child, service):
         lines = [PurchaseLine(**line) for line in purchase_lines_validate(child, request.data)]
-        invoice = service(customer_id=customer_id, lines=lines)
+        invoice = service(customer_id=customer_id, lines=lines, actor=request.user)
         code = status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK
         data = InvoiceSerializer(selectors.invoice_get_for_pdf(invoice_id=invoice.pk)).data
         return Response(data, status=code)

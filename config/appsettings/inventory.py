@@ -27,3 +27,11 @@ STOCK_LIST_PATH = config("STOCK_LIST_PATH", default=str(_BASE_DIR / "var" / "sto
 STOCK_LIST_EXPIRY_DAYS = config("STOCK_LIST_EXPIRY_DAYS", default=7, cast=int)
 # django-phonenumber-field reads numbers written without +country in this region.
 PHONENUMBER_DEFAULT_REGION = INVENTORY_PHONE_REGION
+# Who gets the low-stock and expiry alert emails: comma-separated addresses; empty sends none.
+INVENTORY_ALERT_EMAILS = config(
+    "INVENTORY_ALERT_EMAILS",
+    default="",
+    cast=lambda value: [address.strip() for address in value.split(",") if address.strip()],
+)
+# Credit notes are numbered <prefix>-<year>-<6 digits>, gapless per year, like invoices.
+CREDIT_NOTE_NUMBER_PREFIX = config("CREDIT_NOTE_NUMBER_PREFIX", default="CN")

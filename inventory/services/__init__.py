@@ -9,18 +9,16 @@ from inventory.services.catalogue import (
     item_create,
     item_delete,
     item_update,
-    item_update_with_stock,
 )
+from inventory.services.invoices import invoice_issue
 from inventory.services.movements import (
     MAX_STOCK,
     StockReason,
     item_stock_adjust,
-    item_stock_set,
     stock_move,
 )
 from inventory.services.purchases import (
     PurchaseLine,
-    invoice_issue,
     invoice_number_allocate,
     purchase_create,
     purchase_update,
@@ -41,9 +39,7 @@ __all__ = [
     "item_create",
     "item_delete",
     "item_stock_adjust",
-    "item_stock_set",
     "item_update",
-    "item_update_with_stock",
     "purchase_create",
     "purchase_update",
     "stock_move",

@@ -11,18 +11,23 @@ from core.exceptions import InvalidInput
 from core.services import model_update
 from inventory.exceptions import CustomerInUse, ItemInUse
 from inventory.models import Customer, Item
-from inventory.services.movements import API_SET_NOTE, StockReason, item_stock_set, stock_move
+from inventory.services.movements import StockReason, stock_move
 
-# `quantity` is not among them: stock changes through purchases and item_stock_adjust.
+# `quantity` is not among them: stock changes through purchases, credit notes and
+# item_stock_adjust, each recorded as a StockMovement.
 ITEM_UPDATABLE_FIELDS = frozenset(
     {"name", "description", "price", "reorder_level", "expiry_date", "sku"}
 )
 CUSTOMER_UPDATABLE_FIELDS = frozenset({"name", "phone", "address", "email"})
 NAME_MAX_LENGTH = Item._meta.get_field("name").max_length
-_STOCK_NOT_UPDATABLE = (
-    "Stock changes go through the stock adjustment (item_stock_adjust, or the admin's "
-    '"Adjust stock"), not an item update.'
-)
+
+
+def _stock_not_updatable(item: Item) -> str:
+    return (
+        f"The stock is {item.quantity} and changes only through stock movements: POST "
+        f'/api/items/{item.pk}/adjust/ {{"delta": <units>, "note": "<why>"}} (in the admin, '
+        '"Adjust stock"). Purchases and credit notes move it too.'
+    )
 
 
 def _sku_clean(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -53,21 +58,26 @@ def item_create(*, data: Mapping[str, Any], actor: AbstractBaseUser | None = Non
     item.full_clean()  # the initial quantity too (never negative)
     item.quantity = 0
     item.save()
-    stock_move(deltas={item.pk: quantity}, reason=StockReason.INITIAL, actor=actor)
-    item.quantity = quantity
+    stock_move(
+        items={item.pk: item}, deltas={item.pk: quantity}, reason=StockReason.INITIAL, actor=actor
+    )
     return item
 
 
 @transaction.atomic
 def item_update(*, item: Item, data: Mapping[str, Any]) -> Item:
-    """Save the changed catalogue fields of `item` (400 naming any other key, `quantity`
-    included: stock changes through item_stock_adjust)."""
+    """Save the changed catalogue fields of `item` (400 naming any other key). A `quantity`
+    equal to the stock is accepted and changes nothing (a client sending back what it read);
+    any other is refused, pointing to the stock adjustment."""
+    data = dict(data)
+    if "quantity" in data and data["quantity"] == item.quantity:
+        del data["quantity"]
     unknown = set(data) - ITEM_UPDATABLE_FIELDS
     if "quantity" in unknown:  # the others get model_update's message
         raise InvalidInput(
             errors={
                 name: (
-                    _STOCK_NOT_UPDATABLE
+                    _stock_not_updatable(item)
                     if name == "quantity"
                     else "This field cannot be changed here.",
                     "not_updatable",
@@ -77,18 +87,6 @@ def item_update(*, item: Item, data: Mapping[str, Any]) -> Item:
         )
     model_update(instance=item, fields=ITEM_UPDATABLE_FIELDS, data=_sku_clean(data))
     return item
-
-
-@transaction.atomic
-def item_update_with_stock(
-    *, item: Item, data: Mapping[str, Any], actor: AbstractBaseUser | None
-) -> Item:
-    """The API's PUT/PATCH: item_update, and a `quantity` in `data` set through item_stock_set
-    (noted "set through the API"); one transaction, so a refused field changes no stock."""
-    data = dict(data)
-    if "quantity" in data:
-        item_stock_set(item=item, quantity=data.pop("quantity"), actor=actor, note=API_SET_NOTE)
-    return item_update(item=item, data=data)
 
 
 def item_delete(*, item: Item) -> None:

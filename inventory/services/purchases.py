@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -13,12 +14,13 @@ from django.utils import timezone
 from inventory.exceptions import (
     CustomerNotFound,
     InsufficientStock,
-    InvoiceAlreadyIssued,
     InvoiceNotFound,
+    ItemExpired,
     PurchaseInvalid,
 )
 from inventory.models import Customer, Invoice, InvoiceLine, InvoiceSequence, Item
 from inventory.services.movements import MAX_STOCK, StockReason, stock_move
+from inventory.services.numbering import document_number_allocate
 
 
 @dataclass(frozen=True)
@@ -28,13 +30,10 @@ class PurchaseLine:
 
 
 def invoice_number_allocate(*, year: int) -> str:
-    """Next gapless number of `year`. Call inside a transaction: the sequence row stays locked
-    until it commits, and a rollback gives the number back."""
-    sequence, _created = InvoiceSequence.objects.select_for_update().get_or_create(year=year)
-    sequence.last_number = F("last_number") + 1
-    sequence.save(update_fields=["last_number"])
-    sequence.refresh_from_db(fields=["last_number"])
-    return f"{settings.INVOICE_NUMBER_PREFIX}-{year}-{sequence.last_number:06d}"
+    """Next gapless invoice number of `year` (inside a transaction; see numbering)."""
+    return document_number_allocate(
+        sequence=InvoiceSequence, prefix=settings.INVOICE_NUMBER_PREFIX, year=year
+    )
 
 
 def _invoice_open(*, customer: Customer) -> Invoice:
@@ -61,26 +60,6 @@ def _invoice_total_refresh(*, invoice: Invoice) -> None:
     )
     # Callers get the invoice back from purchase_create/update: it must carry the new total.
     invoice.refresh_from_db(fields=["total", "updated_at"])
-
-
-@transaction.atomic
-def invoice_issue(*, invoice_id: int) -> Invoice:
-    """Lock the invoice: no more purchases on it; the customer's next purchase opens a new one."""
-    customer_id = (
-        Invoice.objects.filter(pk=invoice_id).values_list("customer_id", flat=True).first()
-    )
-    if customer_id is None:
-        raise InvoiceNotFound(f"Invoice {invoice_id} does not exist.")
-    # Same lock order as purchases (customer, then invoice), so an issue cannot slip between a
-    # purchase reading the open invoice and adding lines to it.
-    Customer.objects.select_for_update().filter(pk=customer_id).exists()
-    invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
-    if invoice.is_issued:
-        raise InvoiceAlreadyIssued(f"Invoice {invoice.number} was already issued.")
-    invoice.status = Invoice.Status.ISSUED
-    invoice.issued_at = timezone.now()
-    invoice.save(update_fields=["status", "issued_at", "updated_at"])
-    return invoice
 
 
 # --- Purchases ---------------------------------------------------------------------------------
@@ -150,12 +129,36 @@ def _shortages_reject(
         raise InsufficientStock(errors=errors)
 
 
+def _expired_reject(
+    *, lines: Sequence[PurchaseLine], items: Mapping[int, Item], current: Mapping[int, int]
+) -> None:
+    # Expired stock cannot be sold: a line taking more of an item whose expiry date is before
+    # today (TIME_ZONE). Lowering or removing such a line (its stock coming back) is allowed.
+    today = timezone.localdate()
+    errors = {
+        f"{index}.item": (
+            f"Item {line.item} ({items[line.item].name}) expired on "
+            f"{items[line.item].expiry_date.isoformat()} and cannot be sold.",
+            "expired",
+        )
+        for index, line in enumerate(lines)
+        if line.quantity > current.get(line.item, 0)
+        and items[line.item].expiry_date is not None
+        and items[line.item].expiry_date < today
+    }
+    if errors:
+        raise ItemExpired(errors=errors)
+
+
 @transaction.atomic
-def purchase_create(*, customer_id: int, lines: Sequence[PurchaseLine]) -> Invoice:
-    """Add `lines` to the customer's open invoice (opening one if needed) and take the stock.
+def purchase_create(
+    *, customer_id: int, lines: Sequence[PurchaseLine], actor: AbstractBaseUser | None = None
+) -> Invoice:
+    """Add `lines` to the customer's open invoice (opening one if needed) and take the stock
+    (one `purchase` movement per line, by `actor`).
 
     All or nothing: an unknown or repeated item, an item already on the invoice (change it with
-    purchase_update) or a shortage raises, and nothing is written.
+    purchase_update), an expired item or a shortage raises, and nothing is written.
     """
     _duplicates_reject(lines)
     customer, items = _lock_customer_and_items(customer_id=customer_id, lines=lines)
@@ -177,6 +180,7 @@ def purchase_create(*, customer_id: int, lines: Sequence[PurchaseLine]) -> Invoi
         }
         if errors:
             raise PurchaseInvalid(errors=errors)
+    _expired_reject(lines=lines, items=items, current={})
     _shortages_reject(lines=lines, items=items, current={})
     if invoice is None:
         invoice = _invoice_open(customer=customer)
@@ -192,15 +196,24 @@ def purchase_create(*, customer_id: int, lines: Sequence[PurchaseLine]) -> Invoi
         ],
         batch_size=500,
     )
-    stock_move(deltas={line.item: -line.quantity for line in lines}, reason=StockReason.PURCHASE)
+    stock_move(
+        items=items,
+        deltas={line.item: -line.quantity for line in lines},
+        reason=StockReason.PURCHASE,
+        invoice=invoice,
+        actor=actor,
+    )
     _invoice_total_refresh(invoice=invoice)
     return invoice
 
 
 @transaction.atomic
-def purchase_update(*, customer_id: int, lines: Sequence[PurchaseLine]) -> Invoice:
+def purchase_update(
+    *, customer_id: int, lines: Sequence[PurchaseLine], actor: AbstractBaseUser | None = None
+) -> Invoice:
     """Set quantities on the customer's open invoice: new items are added, listed ones take the
-    new quantity (stock moves by the difference), 0 removes the line, unmentioned lines stay.
+    new quantity (stock moves by the difference, a `purchase_change` movement), 0 removes the
+    line, unmentioned lines stay.
 
     All or nothing, like purchase_create. Unit prices of lines already listed stay frozen.
     """
@@ -215,9 +228,9 @@ def purchase_update(*, customer_id: int, lines: Sequence[PurchaseLine]) -> Invoi
                 invoice=invoice, item_id__in=[line.item for line in lines]
             )
         }
-    _shortages_reject(
-        lines=lines, items=items, current={pk: line.quantity for pk, line in existing.items()}
-    )
+    current = {pk: line.quantity for pk, line in existing.items()}
+    _expired_reject(lines=lines, items=items, current=current)
+    _shortages_reject(lines=lines, items=items, current=current)
     if invoice is None:
         if not any(line.quantity for line in lines):
             raise InvoiceNotFound(
@@ -249,6 +262,12 @@ def purchase_update(*, customer_id: int, lines: Sequence[PurchaseLine]) -> Invoi
         InvoiceLine.objects.bulk_update(to_update, ["quantity"], batch_size=500)
     if to_create:
         InvoiceLine.objects.bulk_create(to_create, batch_size=500)
-    stock_move(deltas=deltas, reason=StockReason.PURCHASE)
+    stock_move(
+        items=items,
+        deltas=deltas,
+        reason=StockReason.PURCHASE_CHANGE,
+        invoice=invoice,
+        actor=actor,
+    )
     _invoice_total_refresh(invoice=invoice)
     return invoice
