@@ -121,15 +121,14 @@ class LinkHeaderPagination(StrictPageSizeMixin, pagination.PageNumberPagination)
         return params
 
 
-def link_paginated(view_class):
-    """Page `view_class.list` with LinkHeaderPagination and document it (array, headers, 400s)."""
-    # Imported here: config.api imports this module while DRF loads its settings, and
-    # drf-spectacular's machinery imports DRF's generic views, which read those settings.
+def link_header_parameters() -> list:
+    """The `Link` and `X-Total-Count` response headers of a LinkHeaderPagination page, for
+    extend_schema(parameters=...) (link_paginated adds them to `list`; a list-like action
+    uses this itself)."""
     from drf_spectacular.types import OpenApiTypes
-    from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-    from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
+    from drf_spectacular.utils import OpenApiParameter
 
-    headers = [
+    return [
         OpenApiParameter(
             "Link",
             OpenApiTypes.STR,
@@ -149,6 +148,16 @@ def link_paginated(view_class):
             description="Rows over all pages (with the filters applied).",
         ),
     ]
+
+
+def link_paginated(view_class):
+    """Page `view_class.list` with LinkHeaderPagination and document it (array, headers, 400s)."""
+    # Imported here: config.api imports this module while DRF loads its settings, and
+    # drf-spectacular's machinery imports DRF's generic views, which read those settings.
+    from drf_spectacular.utils import extend_schema, extend_schema_view
+    from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
+
+    headers = link_header_parameters()
     view_class.pagination_class = LinkHeaderPagination
     view_class = extend_validation_errors(["invalid"], field_name="page", actions=["list"])(
         view_class

@@ -13,7 +13,14 @@ from core.admin import ServiceDeleteMixin, export_as_csv
 from core.exceptions import ApplicationError
 from inventory import services
 from inventory.admin_invoices import InvoiceAdmin  # noqa: F401  (registers the invoice pages)
-from inventory.models import Customer, Item, StockReport, StockReportLine
+from inventory.models import (
+    Customer,
+    Item,
+    StockAlert,
+    StockMovement,
+    StockReport,
+    StockReportLine,
+)
 
 
 class LowStockFilter(admin.SimpleListFilter):
@@ -59,7 +66,7 @@ class StockAdjustForm(forms.Form):
         label="Change",
         min_value=-services.MAX_STOCK,
         max_value=services.MAX_STOCK,
-        help_text="Units to add; negative takes them out (e.g. -3 for three broken).",
+        help_text="Units to add; negative takes them out (e.g. -3 for three broken). Not 0.",
     )
     note = forms.CharField(
         max_length=500,
@@ -67,11 +74,59 @@ class StockAdjustForm(forms.Form):
         help_text="Why the stock changes (counted, damaged, delivered...). Required.",
     )
 
-    def clean_delta(self) -> int:
-        delta = self.cleaned_data["delta"]
-        if delta == 0:
-            raise forms.ValidationError("A change of 0 moves nothing.", code="zero")
-        return delta
+
+class StockMovementInline(admin.TabularInline):
+    """The item's ledger, newest first: read-only, movements are written by the services."""
+
+    model = StockMovement
+    fields = ["created_at", "reason", "delta", "balance_after", "invoice", "actor", "note"]
+    readonly_fields = fields
+    ordering = ["-created_at", "-id"]
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "stock movements (newest first)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("invoice", "actor")
+
+
+@admin.register(StockMovement)
+class StockMovementAdmin(admin.ModelAdmin):
+    """Every item's movements, for searching a long history; read-only."""
+
+    list_display = ["created_at", "item", "reason", "delta", "balance_after", "invoice", "actor"]
+    list_filter = ["reason", "created_at"]
+    list_select_related = ["item", "invoice", "actor"]
+    search_fields = ["item__name", "item__sku", "note", "invoice__number"]
+    date_hierarchy = "created_at"
+    fields = [
+        "item",
+        "created_at",
+        "reason",
+        "delta",
+        "balance_after",
+        "invoice",
+        "credit_note",
+        "actor",
+        "note",
+    ]
+    readonly_fields = fields
+    actions = [export_as_csv]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Item)
@@ -82,6 +137,7 @@ class ItemAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     change_form_template = "inventory/admin/item_change_form.html"
     actions = [export_as_csv]
+    inlines = [StockMovementInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_low_stock()
@@ -114,6 +170,14 @@ class ItemAdmin(ServiceDeleteMixin, admin.ModelAdmin):
 
     def delete_service(self, obj, *, actor):
         services.item_delete(item=obj)
+
+    def get_deleted_objects(self, objs, request):
+        # An item that may be deleted (on no invoice or credit note) takes its own ledger and
+        # alert records with it; nobody deletes those alone, so their missing delete
+        # permission must not block deleting the item.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed -= {StockMovement._meta.verbose_name, StockAlert._meta.verbose_name}
+        return deleted, counts, perms_needed, protected
 
     def get_urls(self):
         adjust = path(

@@ -5,14 +5,21 @@ from rest_framework import serializers
 
 from core.constants import MAX_DB_ID
 from core.serializers import StrictFieldsMixin
-from inventory.models import Customer, Item, StockReport, StockReportLine
+from inventory.models import Customer, Item, StockMovement, StockReport, StockReportLine
 from inventory.phones import PHONE_INPUT_MAX_LENGTH, phone_normalize
 
 MAX_QUANTITY = 1_000_000
 
 
 class ItemSerializer(StrictFieldsMixin, serializers.ModelSerializer):
-    quantity = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
+    quantity = serializers.IntegerField(
+        min_value=0,
+        max_value=2**31 - 1,
+        required=False,
+        help_text="Units in stock. Sent on creation: the initial stock (default 0). After that "
+        "it changes only through stock movements (POST /api/items/<id>/adjust/, purchases, "
+        "credit notes); an update may send it back unchanged, any other value is refused.",
+    )
     reorder_level = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
     price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
 
@@ -40,6 +47,47 @@ class ItemSerializer(StrictFieldsMixin, serializers.ModelSerializer):
                 "characters, on one line).",
             }
         }
+
+
+class StockAdjustSerializer(StrictFieldsMixin, serializers.Serializer):
+    """POST /api/items/<id>/adjust/: add (or with a negative delta take out) stock, with a note."""
+
+    delta = serializers.IntegerField(
+        min_value=-(2**31 - 1),
+        max_value=2**31 - 1,
+        help_text="Units to add; negative takes them out (e.g. -3 for three broken). Not 0.",
+    )
+    note = serializers.CharField(
+        max_length=500, help_text="Why the stock changes (counted, damaged, delivered...)."
+    )
+
+
+class StockMovementSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        help_text="The staff member's username; null for the system.",
+    )
+    invoice_number = serializers.CharField(
+        source="invoice.number", read_only=True, default=None, allow_null=True
+    )
+
+    class Meta:
+        model = StockMovement
+        fields = [
+            "id",
+            "item",
+            "delta",
+            "balance_after",
+            "reason",
+            "invoice",
+            "invoice_number",
+            "credit_note",
+            "actor",
+            "note",
+            "created_at",
+        ]
+        read_only_fields = fields
 
 
 class PhoneField(serializers.CharField):

@@ -1,3 +1,5 @@
+import django_filters
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -7,18 +9,20 @@ from drf_spectacular.utils import (
 )
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.constants import MAX_DB_ID
-from core.pagination import link_paginated
+from core.pagination import LinkHeaderPagination, link_header_parameters, link_paginated
 from core.serializers import ConflictErrorResponseSerializer
-from inventory import selectors, services
+from inventory import ledger, selectors, services
 from inventory.exceptions import CustomerNotFound, InvoiceNotFound
 from inventory.filters import ItemFilter
 from inventory.invoice_serializers import InvoiceSerializer
 from inventory.invoice_views import PDF_RESPONSE, invoice_pdf_response
+from inventory.models import StockMovement
 from inventory.renderers import JSONErrorsMixin, PDFRenderer, PlainTextRenderer
 from inventory.serializers import (
     CustomerSerializer,
@@ -26,6 +30,8 @@ from inventory.serializers import (
     ItemSerializer,
     PurchaseLineSerializer,
     PurchaseSetLineSerializer,
+    StockAdjustSerializer,
+    StockMovementSerializer,
     StockReportSerializer,
     purchase_lines_validate,
 )
@@ -34,12 +40,32 @@ from inventory.services import PurchaseLine
 CONFLICT = OpenApiResponse(ConflictErrorResponseSerializer)
 
 
+class MovementFilter(django_filters.FilterSet):
+    reason = django_filters.MultipleChoiceFilter(
+        choices=StockMovement.Reason.choices,
+        help_text="Only these reasons (repeat the parameter for several).",
+    )
+    created_after = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", help_text="On or after this date."
+    )
+    created_before = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", help_text="On or before this date."
+    )
+    # No Meta.model: the filter runs on an item's movements inside ItemViewSet, whose
+    # queryset (items) django-filter would otherwise insist it matches.
+
+
 @link_paginated
 # `name` is optional in the body, but required when there is no description to take it from.
 @extend_validation_errors(["required"], field_name="name", actions=["create"])
 @extend_validation_errors(
     ["out_of_range"], field_name="expiry_date", actions=["create", "update", "partial_update"]
 )
+@extend_validation_errors(
+    ["not_updatable"], field_name="quantity", actions=["update", "partial_update"]
+)
+@extend_validation_errors(["zero"], field_name="delta", actions=["adjust"])
+@extend_validation_errors(["invalid"], field_name="page", actions=["movements"])
 class ItemViewSet(viewsets.ModelViewSet):
     """The catalogue: anyone may read it; staff create, change and delete items."""
 
@@ -72,6 +98,42 @@ class ItemViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         services.item_delete(item=instance)
+
+    @extend_schema(
+        summary="Add or take out stock, with a note (staff)",
+        request=StockAdjustSerializer,
+        responses={201: StockMovementSerializer, 409: CONFLICT},
+        examples=[
+            OpenApiExample(
+                "Three broken", value={"delta": -3, "note": "broken in transit"}, request_only=True
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def adjust(self, request, pk=None):
+        item = self.get_object()
+        body = StockAdjustSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        movement = services.item_stock_adjust(item=item, actor=request.user, **body.validated_data)
+        return Response(StockMovementSerializer(movement).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="The item's stock movements, newest first (staff)",
+        parameters=link_header_parameters(),
+        responses={200: StockMovementSerializer(many=True)},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        filter_backends=[DjangoFilterBackend],
+        filterset_class=MovementFilter,
+        pagination_class=LinkHeaderPagination,
+    )
+    def movements(self, request, pk=None):
+        item = self.get_object()
+        movements = self.filter_queryset(ledger.movement_list(item_id=item.pk))
+        page = self.paginate_queryset(movements)
+        return self.get_paginated_response(StockMovementSerializer(page, many=True).data)
 
 
 @link_paginated

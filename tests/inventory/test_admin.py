@@ -21,6 +21,21 @@ def adjust_url(item) -> str:
     return reverse("admin:inventory_item_adjust_stock", args=[item.pk])
 
 
+def movements_inline(item) -> dict:
+    """The read-only stock movements inline as the browser posts it: its management form and
+    each shown row's hidden keys."""
+    ids = list(item.movements.order_by("-created_at", "-id").values_list("pk", flat=True))
+    data = {
+        "movements-TOTAL_FORMS": str(len(ids)),
+        "movements-INITIAL_FORMS": str(len(ids)),
+        "movements-MIN_NUM_FORMS": "0",
+        "movements-MAX_NUM_FORMS": "1000",
+    }
+    for index, pk in enumerate(ids):
+        data |= {f"movements-{index}-id": str(pk), f"movements-{index}-item": str(item.pk)}
+    return data
+
+
 def item_form(item, **changes) -> dict:
     """The item change form as the browser posts it (quantity is not on it)."""
     return {
@@ -30,6 +45,7 @@ def item_form(item, **changes) -> dict:
         "reorder_level": item.reorder_level,
         "expiry_date": "",
         "sku": item.sku or "",
+        **movements_inline(item),
         **changes,
     }
 
@@ -124,6 +140,7 @@ def test_the_add_form_takes_the_initial_quantity_as_a_stock_movement(
 ):
     data = {"name": "Rice", "description": "", "price": "3.00", "quantity": "12"}
     data |= {"reorder_level": "4", "expiry_date": "", "sku": ""}
+    data |= {"movements-TOTAL_FORMS": "0", "movements-INITIAL_FORMS": "0"}
     with (
         caplog.at_level(logging.INFO, "inventory"),
         django_capture_on_commit_callbacks(execute=True),
@@ -344,6 +361,7 @@ def test_a_refused_issue_is_an_admin_message_not_a_500(superuser_client, monkeyp
 def test_a_database_rule_broken_in_the_add_form_shows_its_human_message(superuser_client):
     data = {"name": "Rice", "description": "", "price": "3.00", "quantity": "-1"}
     data |= {"reorder_level": "4", "expiry_date": "", "sku": ""}
+    data |= {"movements-TOTAL_FORMS": "0", "movements-INITIAL_FORMS": "0"}
 
     response = superuser_client.post(reverse("admin:inventory_item_add"), data)
 

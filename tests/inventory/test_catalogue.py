@@ -99,8 +99,7 @@ def test_non_staff_cannot_write_items(auth_client, items):
 
 def test_staff_update_and_delete_item(staff_client, items):
     url = reverse("item-detail", args=[items[0].pk])
-    assert staff_client.patch(url, {"quantity": 77}).json()["quantity"] == 77
-    assert Item.objects.get(pk=items[0].pk).quantity == 77
+    assert staff_client.patch(url, {"price": "12.50"}).json()["price"] == "12.50"
     assert staff_client.delete(url).status_code == 204
     assert not Item.objects.filter(pk=items[0].pk).exists()
 

@@ -1,5 +1,5 @@
-"""Stock changes only through inventory services: the staff adjustment, the API's set, and
-item updates that refuse `quantity`."""
+"""Stock changes only through inventory services: the staff adjustment, purchases, and item
+updates that refuse `quantity`."""
 
 import logging
 
@@ -19,7 +19,6 @@ from inventory.services import (
     customer_update,
     item_create,
     item_stock_adjust,
-    item_stock_set,
     item_update,
     purchase_create,
 )
@@ -33,8 +32,9 @@ def stock(item) -> tuple:
 @pytest.mark.parametrize(("delta", "after"), [(5, 15), (-4, 6), (-10, 0)])
 def test_adjust_adds_or_takes_out_stock(staff_user, delta, after):
     item = ItemFactory(quantity=10)
-    returned = item_stock_adjust(item=item, delta=delta, actor=staff_user, note="count")
-    assert returned.quantity == after
+    movement = item_stock_adjust(item=item, delta=delta, actor=staff_user, note="count")
+    assert (movement.delta, movement.balance_after, movement.reason) == (delta, after, "adjustment")
+    assert (movement.actor, movement.note, item.quantity) == (staff_user, "count", after)
     assert Item.objects.get(pk=item.pk).quantity == after
 
 
@@ -85,8 +85,9 @@ def test_adjust_reads_the_stock_under_the_lock_not_from_the_callers_copy(staff_u
     assert item.quantity == 10  # stale
     with pytest.raises(InsufficientStock):
         item_stock_adjust(item=item, delta=-3, actor=staff_user, note="count")
-    item_stock_set(item=item, quantity=5, actor=staff_user)
-    assert Item.objects.get(pk=item.pk).quantity == 5  # 2 + 3, not 10 - 5
+    movement = item_stock_adjust(item=item, delta=3, actor=staff_user, note="delivery")
+    assert (movement.balance_after, item.quantity) == (5, 5)  # 2 + 3, not 10 + 3
+    assert Item.objects.get(pk=item.pk).quantity == 5
 
 
 def test_every_change_is_logged_once_committed(
@@ -121,7 +122,7 @@ def test_item_update_refuses_quantity_naming_it(db):
         item_update(item=item, data={"name": "Green tea", "quantity": 9, "colour": "green"})
     items = caught.value.items()
     assert set(items) == {"quantity", "colour"}
-    assert "stock adjustment" in items["quantity"][0]
+    assert f"POST /api/items/{item.pk}/adjust/" in items["quantity"][0]
     assert {code for _detail, code in items.values()} == {"not_updatable"}
     assert Item.objects.values_list("name", "quantity").get(pk=item.pk) == ("Tea", 3)
 
@@ -153,22 +154,30 @@ def test_customer_update_refuses_unknown_fields_and_normalises_the_phone(db):
     assert Customer.objects.values_list("phone", flat=True).get() == "+918041234567"
 
 
-# --- the API: PUT/PATCH of quantity sets the stock through the adjustment ---------------------
+# --- the API: PUT/PATCH of quantity is refused, pointing to adjust/ -----------------------------
 
 
-def test_patch_quantity_is_an_adjustment_noted_as_set_through_the_api(
-    staff_client, staff_user, caplog, django_capture_on_commit_callbacks
-):
-    item = ItemFactory(quantity=10)
+def test_patch_of_quantity_is_400_pointing_to_adjust_and_changes_nothing(staff_client):
+    item = ItemFactory(name="Tea", quantity=10)
     url = reverse("item-detail", args=[item.pk])
-    with (
-        caplog.at_level(logging.INFO, "inventory"),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        response = staff_client.patch(url, {"quantity": 4, "name": "Renamed"})
-    assert response.status_code == 200
-    assert (response.json()["quantity"], response.json()["name"]) == (4, "Renamed")
-    assert f"by {staff_user.pk}: item {item.pk} -6 - set through the API" in caplog.text
+    response = staff_client.patch(url, {"quantity": 4, "name": "Renamed"}, format="json")
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert (error["attr"], error["code"]) == ("quantity", "not_updatable")
+    assert f"/api/items/{item.pk}/adjust/" in error["detail"]
+    assert Item.objects.values_list("name", "quantity").get(pk=item.pk) == ("Tea", 10)
+    assert item.movements.count() == 1  # the initial one only
+
+
+def test_put_sending_back_the_quantity_it_read_is_accepted(staff_client):
+    item = ItemFactory(name="Tea", quantity=10)
+    url = reverse("item-detail", args=[item.pk])
+    body = staff_client.get(url).json()
+    body = {k: v for k, v in body.items() if k not in ("id", "created_at", "updated_at")}
+    response = staff_client.put(url, {**body, "name": "Green tea"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert (response.json()["name"], response.json()["quantity"]) == ("Green tea", 10)
+    assert item.movements.count() == 1
 
 
 def test_put_or_patch_refused_elsewhere_moves_no_stock(staff_client):
