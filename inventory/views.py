@@ -10,6 +10,7 @@ from drf_spectacular.utils import (
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -130,7 +131,8 @@ class ItemViewSet(viewsets.ModelViewSet):
         pagination_class=LinkHeaderPagination,
     )
     def movements(self, request, pk=None):
-        item = self.get_object()
+        # Not get_object(): the movement filters (?reason=...) are for the movements, not items.
+        item = get_object_or_404(self.get_queryset(), pk=pk)
         movements = self.filter_queryset(ledger.movement_list(item_id=item.pk))
         page = self.paginate_queryset(movements)
         return self.get_paginated_response(StockMovementSerializer(page, many=True).data)
