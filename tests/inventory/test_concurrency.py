@@ -9,8 +9,9 @@ from django.db import connection
 from django.db.models import Sum
 
 from inventory.exceptions import InsufficientStock
-from inventory.models import Invoice, InvoiceLine, Item
-from inventory.services import PurchaseLine, item_stock_adjust, purchase_create
+from inventory.ledger import ledger_breaks
+from inventory.models import Invoice, InvoiceLine, Item, StockMovement
+from inventory.services import PurchaseLine, item_stock_adjust, purchase_create, purchase_update
 from tests.inventory.conftest import postgres_only
 from tests.inventory.factories import CustomerFactory, ItemFactory
 from tests.members.factories import UserFactory
@@ -54,6 +55,11 @@ def test_twenty_buyers_for_ten_units_never_oversell(transactional_db):
     assert all(isinstance(r, Invoice | InsufficientStock) for r in results)
     assert Item.objects.get(pk=item.pk).quantity == 0
     assert InvoiceLine.objects.filter(item=item).aggregate(n=Sum("quantity"))["n"] == 10
+    # The ledger: the initial 10, then ten purchases of one, each balance one lower.
+    assert list(
+        StockMovement.objects.filter(item=item).order_by("id").values_list("delta", "balance_after")
+    ) == [(10, 10)] + [(-1, left) for left in range(9, -1, -1)]
+    assert ledger_breaks() == []
 
 
 def take_out(item_id: int, actor) -> Callable[[], Item]:
@@ -67,12 +73,35 @@ def test_adjustments_and_purchases_together_never_go_below_zero(transactional_db
     customers = CustomerFactory.create_batch(10)
     jobs = [buy(c.pk, item.pk) for c in customers] + [take_out(item.pk, staff)] * 10
     results = run_together(jobs)
-    assert all(isinstance(r, Invoice | Item | InsufficientStock) for r in results)
+    assert all(isinstance(r, Invoice | StockMovement | InsufficientStock) for r in results)
     assert sum(not isinstance(r, InsufficientStock) for r in results) == 10
     sold = InvoiceLine.objects.filter(item=item).aggregate(n=Sum("quantity"))["n"] or 0
-    adjusted = sum(isinstance(r, Item) for r in results)
+    adjusted = sum(isinstance(r, StockMovement) for r in results)
     assert Item.objects.get(pk=item.pk).quantity == 0
     assert sold + adjusted == 10
+    assert ledger_breaks() == []
+
+
+def test_concurrent_puts_raising_and_lowering_keep_the_ledger_adding_up(transactional_db):
+    items = ItemFactory.create_batch(3, quantity=50)
+    customers = CustomerFactory.create_batch(6)
+    for customer in customers:
+        purchase_create(
+            customer_id=customer.pk, lines=[PurchaseLine(item=i.pk, quantity=5) for i in items]
+        )
+
+    def put(customer_id, quantity):
+        lines = [PurchaseLine(item=i.pk, quantity=quantity) for i in reversed(items)]
+        return lambda: purchase_update(customer_id=customer_id, lines=lines)
+
+    # Half raise their lines to 9, half lower them to 1 (and one removes them), all at once.
+    quantities = [9, 1, 9, 1, 9, 0]
+    results = run_together([put(c.pk, q) for c, q in zip(customers, quantities, strict=True)])
+    assert all(isinstance(result, Invoice) for result in results)
+    for item in items:
+        assert Item.objects.get(pk=item.pk).quantity == 50 - sum(quantities)
+    assert ledger_breaks() == []
+    assert StockMovement.objects.filter(reason="purchase_change").count() == 6 * 3
 
 
 def test_one_customer_twenty_threads_one_invoice(transactional_db):
