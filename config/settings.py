@@ -12,6 +12,8 @@ from decouple import Csv, config
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
+from config.email import email_backend_default, email_port_default
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # --- Core -------------------------------------------------------------------
@@ -308,6 +310,33 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+
+# --- Email ------------------------------------------------------------------
+# Console (the log) unless EMAIL_HOST is set, which selects SMTP; EMAIL_BACKEND wins over both
+# (e.g. django.core.mail.backends.locmem.EmailBackend). Used by the inventory alerts.
+_EMAIL_HOST = config("EMAIL_HOST", default="")
+EMAIL_BACKEND = email_backend_default(
+    host=_EMAIL_HOST, explicit=config("EMAIL_BACKEND", default="")
+)
+EMAIL_HOST = _EMAIL_HOST or "localhost"
+EMAIL_USE_TLS = config("EMAIL_USE_TLS", default=False, cast=bool)
+EMAIL_USE_SSL = config("EMAIL_USE_SSL", default=False, cast=bool)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "Set EMAIL_USE_TLS (STARTTLS, port 587) or EMAIL_USE_SSL (port 465), not both."
+    )
+# Empty (as .env.example leaves it) is unset.
+EMAIL_PORT = int(
+    config("EMAIL_PORT", default="")
+    or email_port_default(use_tls=EMAIL_USE_TLS, use_ssl=EMAIL_USE_SSL)
+)
+EMAIL_HOST_USER = config("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = config("EMAIL_HOST_PASSWORD", default="")  # a secret: no default
+# Seconds before a silent mail server gives up (Django's default waits forever, holding a worker).
+EMAIL_TIMEOUT = config("EMAIL_TIMEOUT", default=10, cast=int)
+DEFAULT_FROM_EMAIL = config("DEFAULT_FROM_EMAIL", default="Backoffice <backoffice@localhost>")
+# Sender of the error emails Django itself sends (none are configured: no ADMINS).
+SERVER_EMAIL = config("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # --- Logging ----------------------------------------------------------------
 # LOG_FORMAT=json gives one JSON object per line (for log shippers); plain is for people.
