@@ -2,12 +2,14 @@
 
 import tempfile
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from inventory import alerts
 from inventory.models import Item, StockReport, StockReportLine, expiry_window
 
 
@@ -76,6 +78,18 @@ def stock_report_generate(
     # Written inside the transaction on purpose: if the file cannot be written the report row
     # is rolled back too, so a stored report always has its file.
     _write_atomically(path=Path(output_path or settings.STOCK_LIST_PATH), text=report.text)
+    # The alert is for items expiring within STOCK_LIST_EXPIRY_DAYS, whatever window this
+    # list was asked for; it is emailed once per item and day however often the list runs.
+    _, alert_horizon = expiry_window(on=today)
+    expiring_ids = [
+        line.item_id
+        for line in by_kind[StockReportLine.Kind.EXPIRING]
+        if line.expiry_date <= alert_horizon
+    ]
+    if expiring_ids:
+        transaction.on_commit(
+            partial(alerts.expiring_alerts_enqueue, item_ids=expiring_ids, day=today)
+        )
     return report
 
 
