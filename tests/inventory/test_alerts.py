@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+import inventory.admin_alerts  # noqa: F401  (registers its page, as inventory/admin.py will)
 from config.email import SMTP_BACKEND
 from inventory import alerts
 from inventory.models import Item, StockAlert
@@ -340,3 +341,22 @@ def test_a_worker_retries_a_failed_send_with_backoff(db, smtp_down, monkeypatch)
     [options] = requeued
     assert 1 <= options["countdown"] <= 60 * 2**2
     assert StockAlert.objects.get().sent_at is None
+
+
+# --- The admin -------------------------------------------------------------------------------
+
+
+def test_the_admin_lists_alerts_and_filters_the_unsent(superuser_client):
+    sent, unsent = ItemFactory(name="Sent one"), ItemFactory(name="Unsent one")
+    today = timezone.localdate()
+    StockAlert.objects.create(item=sent, kind="low_stock", day=today, sent_at=timezone.now())
+    StockAlert.objects.create(item=unsent, kind="expiring", day=today)
+    url = reverse("admin:inventory_stockalert_changelist")
+    assert superuser_client.get(url).status_code == 200
+    page = superuser_client.get(url, {"sent": "no"}).content.decode()
+    assert "Unsent one" in page
+    assert "Sent one" not in page
+    alert = StockAlert.objects.get(item=sent)
+    change = superuser_client.get(reverse("admin:inventory_stockalert_change", args=[alert.pk]))
+    assert change.status_code == 200
+    assert b'name="_save"' not in change.content  # read-only
