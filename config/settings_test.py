@@ -1,6 +1,8 @@
 """Settings for the test suite: production settings plus a throwaway key and fast hashing."""
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -17,8 +19,10 @@ from config.settings import *  # noqa: E402, F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests run tasks in-process; the broker integration tests start a real worker themselves.
 CELERY_TASK_ALWAYS_EAGER = True
-# Frozen PDFs go to a throwaway folder per test process, never into var/media.
+# Frozen PDFs go to a throwaway folder per test process (removed when it exits), never into
+# var/media.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="backoffice-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 _documents = {**STORAGES["documents"], "OPTIONS": {"location": str(MEDIA_ROOT / "documents")}}  # noqa: F405
 STORAGES = {**STORAGES, "documents": _documents}  # noqa: F405
 # The test client speaks plain http.
