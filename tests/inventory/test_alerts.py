@@ -12,9 +12,10 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from celery.exceptions import Retry
+from django.contrib import admin
 from django.core import mail
 from django.core.management import call_command
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 
 import inventory.admin_alerts  # noqa: F401  (registers its page, as inventory/admin.py will)
@@ -28,6 +29,9 @@ from tests.inventory.factories import CustomerFactory, ItemFactory
 from tests.inventory.test_concurrency import run_together
 
 RECIPIENTS = ["stock@example.com", "buyer@example.com"]
+# The admin's URLs, built after inventory.admin_alerts registered its page (the project's
+# URLconf may have been loaded before this module was imported).
+urlpatterns = [path("admin/", admin.site.urls)]
 
 
 @pytest.fixture(autouse=True)
@@ -346,7 +350,8 @@ def test_a_worker_retries_a_failed_send_with_backoff(db, smtp_down, monkeypatch)
 # --- The admin -------------------------------------------------------------------------------
 
 
-def test_the_admin_lists_alerts_and_filters_the_unsent(superuser_client):
+def test_the_admin_lists_alerts_and_filters_the_unsent(superuser_client, settings):
+    settings.ROOT_URLCONF = __name__
     sent, unsent = ItemFactory(name="Sent one"), ItemFactory(name="Unsent one")
     today = timezone.localdate()
     StockAlert.objects.create(item=sent, kind="low_stock", day=today, sent_at=timezone.now())
