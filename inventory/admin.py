@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from core.admin import ServiceDeleteMixin, export_as_csv
 from core.exceptions import ApplicationError
 from inventory import services
+from inventory.admin_alerts import StockAlertAdmin  # noqa: F401  (registers the alerts' page)
 from inventory.admin_invoices import InvoiceAdmin  # noqa: F401  (registers the invoice pages)
 from inventory.models import (
     Customer,

@@ -17,6 +17,7 @@ def test_dev_env_writes_debug_and_the_development_key_when_there_is_no_env(tmp_p
     lines = env.read_text().splitlines()
     assert "DEBUG=true" in lines
     assert "SECRET_KEY=dev-key-123" in lines
+    assert "INVENTORY_ALERT_EMAILS=stock-alerts@example.com" in lines  # shown in the log
     assert env.stat().st_mode & 0o077 == 0
 
 
