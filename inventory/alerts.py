@@ -108,6 +108,23 @@ def stock_alerts_send(
     return alerts
 
 
+def stock_alerts_unsent_send(*, day: date | None = None) -> list[StockAlert]:
+    """Send the alerts of `day` (default today, local) still unsent, e.g. after their email
+    failed without a worker to retry it, or after a worker gave up: the periodic sweep.
+    Raises the mail backend's error like stock_alerts_send."""
+    day = day or timezone.localdate()
+    sent: list[StockAlert] = []
+    for kind in StockAlert.Kind:
+        item_ids = list(
+            StockAlert.objects.filter(kind=kind, day=day, sent_at__isnull=True).values_list(
+                "item_id", flat=True
+            )
+        )
+        if item_ids:
+            sent += stock_alerts_send(kind=kind, item_ids=item_ids, day=day)
+    return sent
+
+
 def _email_send(
     *, kind: StockAlert.Kind, day: date, alerts: list[StockAlert], recipients: list[str]
 ) -> None:

@@ -55,3 +55,16 @@ def stock_alerts_send(self, *, kind: str, item_ids: list[int], day: str | None =
         logger.warning("stock alert email failed (%s); retry %d", exc, self.request.retries + 1)
         raise self.retry(exc=exc, countdown=alert_retry_countdown(self.request.retries)) from exc
     return [alert.pk for alert in sent]
+
+
+@shared_task(
+    name="inventory.tasks.stock_alerts_unsent_send",
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=60,
+    retry_backoff_max=ALERT_BACKOFF_MAX_SECONDS,
+    max_retries=3,
+    ignore_result=True,
+)
+def stock_alerts_unsent_send() -> list[int]:
+    """Every 15 minutes (django-celery-beat): today's alerts still unsent go out, once."""
+    return [alert.pk for alert in alerts.stock_alerts_unsent_send()]

@@ -23,7 +23,7 @@ from config.email import SMTP_BACKEND
 from inventory import alerts
 from inventory.models import Item, StockAlert
 from inventory.services import stock_report_generate
-from inventory.tasks import stock_alerts_send
+from inventory.tasks import stock_alerts_send, stock_alerts_unsent_send
 from tests.inventory.conftest import postgres_only
 from tests.inventory.factories import CustomerFactory, ItemFactory
 from tests.inventory.test_concurrency import run_together
@@ -365,3 +365,43 @@ def test_the_admin_lists_alerts_and_filters_the_unsent(superuser_client, setting
     change = superuser_client.get(reverse("admin:inventory_stockalert_change", args=[alert.pk]))
     assert change.status_code == 200
     assert b'name="_save"' not in change.content  # read-only
+
+
+# --- the sweep: today's unsent alerts go out, once --------------------------------------------
+
+
+def test_the_sweep_sends_todays_unsent_alerts_once(
+    transactional_db, smtp_server, smtp_settings, staff_client
+):
+    customer = CustomerFactory()
+    item = ItemFactory(name="Lamp oil", quantity=15, reorder_level=10)
+    smtp_server.refuse = True
+    assert buy(staff_client, customer, item, 5).status_code == 201
+    assert StockAlert.objects.get().sent_at is None
+    smtp_server.refuse = False
+
+    stock_alerts_unsent_send.delay()  # what beat runs every 15 minutes
+    stock_alerts_unsent_send.delay()
+
+    [received] = smtp_server.messages
+    assert "- Lamp oil" in text_of(received)
+    assert StockAlert.objects.get().sent_at is not None
+
+
+def test_the_sweep_leaves_yesterdays_alerts_and_sends_nothing_when_all_went_out(db):
+    item = ItemFactory(quantity=1, reorder_level=10)
+    StockAlert.objects.create(item=item, kind="low_stock", day=timezone.localdate() - timedelta(1))
+    assert stock_alerts_unsent_send.delay().get() == []
+    assert mail.outbox == []
+
+
+def test_the_sweep_is_scheduled_every_fifteen_minutes(db):
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(name="inventory: send unsent stock alerts")
+    assert (task.task, task.interval.every, task.interval.period, task.enabled) == (
+        "inventory.tasks.stock_alerts_unsent_send",
+        15,
+        "minutes",
+        True,
+    )
