@@ -1,4 +1,5 @@
-"""The admin's invoice pages: view only; issuing goes through invoice_issue."""
+"""The admin's invoice and credit note pages: view only; issuing goes through invoice_issue,
+credit notes are created through the API (credit_note_create)."""
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
@@ -9,14 +10,14 @@ from core.admin import export_as_csv
 from core.exceptions import ApplicationError
 from inventory import services
 from inventory.exceptions import InvoiceAlreadyIssued
-from inventory.models import Invoice, InvoiceLine
+from inventory.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 
 
 class InvoiceLineInline(admin.TabularInline):
     """Read-only: lines change only through purchases, which move the stock with them."""
 
     model = InvoiceLine
-    fields = ["item", "quantity", "unit_price", "line_total"]
+    fields = ["item", "name", "quantity", "unit_price", "line_total", "credited_quantity"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -28,18 +29,67 @@ class InvoiceLineInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("item")
+        return super().get_queryset(request).select_related("item", "invoice")
+
+
+class ReadOnlyInlineMixin:
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class InvoiceCreditNoteInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = CreditNote
+    fields = ["number", "total", "created_at", "actor"]
+    readonly_fields = fields
+    show_change_link = True
+    verbose_name_plural = "Credit notes"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
 
 
 @admin.register(Invoice)
 class InvoiceAdmin(admin.ModelAdmin):
-    list_display = ["number", "customer", "status", "total", "created_at", "issued_at", "pdf"]
+    list_display = [
+        "number",
+        "customer",
+        "status",
+        "total",
+        "credited_total",
+        "created_at",
+        "issued_at",
+        "pdf_link",
+    ]
     list_filter = ["status", "created_at"]
     list_select_related = ["customer"]
     search_fields = ["number", "customer__name"]
-    readonly_fields = ["number", "customer", "total", "created_at", "issued_at", "status", "pdf"]
+    readonly_fields = [
+        "number",
+        "customer",
+        "total",
+        "credited_total",
+        "net_total",
+        "created_at",
+        "issued_at",
+        "status",
+        "customer_name",
+        "customer_phone",
+        "customer_address",
+        "customer_email",
+        "pdf_sha256",
+        "pdf_link",
+    ]
     fields = readonly_fields
-    inlines = [InvoiceLineInline]
+    inlines = [InvoiceLineInline, InvoiceCreditNoteInline]
     date_hierarchy = "created_at"
     actions = ["issue", export_as_csv]
     csv_fields = ["number", "customer", "status", "total", "created_at", "issued_at"]
@@ -86,7 +136,62 @@ class InvoiceAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
 
+    @admin.display(description="Net total")
+    def net_total(self, invoice: Invoice):
+        return invoice.net_total
+
     @admin.display(description="PDF")
-    def pdf(self, invoice: Invoice) -> str:
+    def pdf_link(self, invoice: Invoice) -> str:
         url = reverse("invoice-pdf", args=[invoice.pk])
+        return format_html('<a href="{}" target="_blank">download PDF</a>', url)
+
+
+class CreditNoteLineInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = CreditNoteLine
+    fields = ["item", "item_name", "quantity", "unit_price", "line_total"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("item")
+
+
+@admin.register(CreditNote)
+class CreditNoteAdmin(admin.ModelAdmin):
+    """Read-only: credit notes are created through POST /api/invoices/<id>/credit-notes/."""
+
+    list_display = ["number", "invoice", "customer", "total", "created_at", "pdf_link"]
+    list_select_related = ["invoice__customer"]
+    list_filter = ["created_at"]
+    search_fields = ["number", "invoice__number", "invoice__customer_name"]
+    readonly_fields = [
+        "number",
+        "invoice",
+        "customer",
+        "total",
+        "note",
+        "actor",
+        "created_at",
+        "pdf_sha256",
+        "pdf_link",
+    ]
+    fields = readonly_fields
+    inlines = [CreditNoteLineInline]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Customer", ordering="invoice__customer_name")
+    def customer(self, credit_note: CreditNote) -> str:
+        return credit_note.invoice.customer_name
+
+    @admin.display(description="PDF")
+    def pdf_link(self, credit_note: CreditNote) -> str:
+        url = reverse("creditnote-pdf", args=[credit_note.pk])
         return format_html('<a href="{}" target="_blank">download PDF</a>', url)

@@ -47,3 +47,25 @@ class CustomerNotFound(NotFound):
 
 class InvoiceNotFound(NotFound):
     default_detail = "No such invoice."
+
+
+class InvoiceNotIssued(Conflict):
+    """Only an issued invoice can be credited; an open one is changed with PUT."""
+
+    default_code = "not_issued"
+    default_detail = "The invoice is still open; change its lines with PUT instead."
+
+
+class CreditExceedsSold(Conflict):
+    """A credit note line asks for more units than were sold and not yet credited."""
+
+    default_code = "exceeds_sold"
+    default_detail = "More units than were sold and not yet credited."
+
+
+class CreditNoteInvalid(InvalidInput):
+    """A credit note line names an item that is not on the invoice, or repeats an item."""
+
+
+class CreditNoteNotFound(NotFound):
+    default_detail = "No such credit note."

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from core.constants import MAX_DB_ID
 from inventory import selectors
-from inventory.models import Invoice
+from inventory.models import CreditNote, Invoice
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -48,3 +48,25 @@ class InvoiceFilter(django_filters.FilterSet):
     class Meta:
         model = Invoice
         fields = ["customer", "status", "created_after", "created_before"]
+
+
+class CreditNoteFilter(django_filters.FilterSet):
+    invoice = IntegerFilter(
+        field_name="invoice_id", min_value=1, max_value=MAX_DB_ID, help_text="Invoice id."
+    )
+    customer = IntegerFilter(
+        field_name="invoice__customer_id",
+        min_value=1,
+        max_value=MAX_DB_ID,
+        help_text="Customer id.",
+    )
+    created_after = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", help_text="On or after this date."
+    )
+    created_before = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", help_text="On or before this date."
+    )
+
+    class Meta:
+        model = CreditNote
+        fields = ["invoice", "customer", "created_after", "created_before"]

@@ -1,4 +1,4 @@
-"""Invoice PDFs: context building and the one render function every door uses."""
+"""Invoice and credit note PDFs: context building and the one render function every door uses."""
 
 import functools
 import logging
@@ -9,7 +9,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from inventory.models import Invoice
+from inventory.models import CreditNote, Invoice
 
 # Font subsetting and layout progress log at INFO for every page: keep them out of the logs.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -57,34 +57,88 @@ def _url_fetcher():
     return StaticOnlyURLFetcher(allowed_protocols=["file"])
 
 
-def invoice_pdf_context(*, invoice: Invoice) -> dict:
-    """Template context; `invoice` should come from selectors.invoice_get_for_pdf()."""
-    lines = list(invoice.lines.all())
+def _seller() -> dict:
+    return {
+        "name": settings.INVOICE_SELLER_NAME,
+        "phone": settings.INVOICE_SELLER_PHONE,
+        "email": settings.INVOICE_SELLER_EMAIL,
+        "address": settings.INVOICE_SELLER_ADDRESS,
+    }
+
+
+def invoice_customer(*, invoice: Invoice) -> dict:
+    """The customer as the invoice shows them: frozen at issue, the live customer while open."""
+    if invoice.is_issued:
+        return {
+            "name": invoice.customer_name,
+            "phone": invoice.customer_phone,
+            "address": invoice.customer_address,
+            "email": invoice.customer_email,
+        }
+    customer = invoice.customer
+    return {
+        "name": customer.name,
+        "phone": customer.phone,
+        "address": customer.address,
+        "email": customer.email,
+    }
+
+
+def invoice_pdf_context(*, invoice: Invoice, lines: list | None = None) -> dict:
+    """Template context; `invoice` should come from selectors.invoice_get_for_pdf(), or `lines`
+    be given (each with `invoice` set)."""
+    lines = list(invoice.lines.all()) if lines is None else lines
     return {
         "invoice": invoice,
-        "customer": invoice.customer,
+        "customer": invoice_customer(invoice=invoice),
         "lines": lines,
         "quantity_total": sum(line.quantity for line in lines),
         "currency": settings.INVOICE_CURRENCY,
         "date": timezone.localtime(invoice.issued_at or invoice.created_at),
-        "seller": {
-            "name": settings.INVOICE_SELLER_NAME,
-            "phone": settings.INVOICE_SELLER_PHONE,
-            "email": settings.INVOICE_SELLER_EMAIL,
-            "address": settings.INVOICE_SELLER_ADDRESS,
-        },
+        "seller": _seller(),
     }
 
 
-def invoice_pdf_render(*, invoice: Invoice) -> bytes:
-    """Render the invoice to PDF bytes (no file is written)."""
+def credit_note_pdf_context(*, credit_note: CreditNote, lines: list | None = None) -> dict:
+    """Template context; `credit_note` should come with its invoice joined and lines fetched."""
+    lines = list(credit_note.lines.all()) if lines is None else lines
+    invoice = credit_note.invoice
+    return {
+        "credit_note": credit_note,
+        "invoice": invoice,
+        "customer": invoice_customer(invoice=invoice),
+        "lines": lines,
+        "quantity_total": sum(line.quantity for line in lines),
+        "currency": settings.INVOICE_CURRENCY,
+        "date": timezone.localtime(credit_note.created_at or timezone.now()),
+        "seller": _seller(),
+    }
+
+
+def pdf_render(*, template: str, context: dict) -> bytes:
+    """Render a template to PDF bytes (no file is written); only bundled files are fetched."""
     from weasyprint import HTML
 
-    html = render_to_string("inventory/invoice.html", invoice_pdf_context(invoice=invoice))
+    html = render_to_string(template, context)
     document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_url_fetcher())
     return document.write_pdf()
+
+
+def invoice_pdf_render(*, invoice: Invoice, lines: list | None = None) -> bytes:
+    """Render the invoice to PDF bytes (no file is written)."""
+    context = invoice_pdf_context(invoice=invoice, lines=lines)
+    return pdf_render(template="inventory/invoice.html", context=context)
+
+
+def credit_note_pdf_render(*, credit_note: CreditNote, lines: list | None = None) -> bytes:
+    context = credit_note_pdf_context(credit_note=credit_note, lines=lines)
+    return pdf_render(template="inventory/credit_note.html", context=context)
 
 
 def invoice_pdf_filename(*, invoice: Invoice) -> str:
     # The number is ours (prefix-year-digits), never customer input, so it is safe in a header.
     return f"invoice-{invoice.number}.pdf"
+
+
+def credit_note_pdf_filename(*, credit_note: CreditNote) -> str:
+    return f"credit-note-{credit_note.number}.pdf"

@@ -1,8 +1,16 @@
 """Reads. Querysets come back with what their callers render already joined or prefetched."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 
-from inventory.models import Customer, Invoice, InvoiceLine, Item, StockReport
+from inventory.models import (
+    CreditNote,
+    CreditNoteLine,
+    Customer,
+    Invoice,
+    InvoiceLine,
+    Item,
+    StockReport,
+)
 
 
 def item_list(
@@ -42,6 +50,17 @@ def invoice_get_for_pdf(*, invoice_id: int) -> Invoice | None:
     return invoice_detail_queryset().filter(pk=invoice_id).first()
 
 
+def invoice_pdf_queryset() -> QuerySet[Invoice]:
+    """For PDF downloads: an issued invoice's stored PDF needs no lines (invoice_lines_fetch)."""
+    return Invoice.objects.select_related("customer")
+
+
+def invoice_lines_fetch(*, invoice: Invoice) -> Invoice:
+    """Fetch the lines (with their items) of `invoice` in one query, for a live render."""
+    prefetch_related_objects([invoice], _lines())
+    return invoice
+
+
 def invoice_current_for_customer(*, customer_id: int) -> Invoice | None:
     """The customer's open invoice, else the most recently issued one."""
     return (
@@ -54,3 +73,19 @@ def invoice_current_for_customer(*, customer_id: int) -> Invoice | None:
 
 def stock_report_latest() -> StockReport | None:
     return StockReport.objects.prefetch_related("lines").order_by("-generated_at", "-id").first()
+
+
+def credit_note_list() -> QuerySet[CreditNote]:
+    """Credit notes, newest first, with their invoice, customer and lines."""
+    return CreditNote.objects.select_related("invoice__customer").prefetch_related(
+        Prefetch("lines", queryset=CreditNoteLine.objects.order_by("id"))
+    )
+
+
+def credit_note_pdf_queryset() -> QuerySet[CreditNote]:
+    """For PDF downloads: the stored file needs nothing joined."""
+    return CreditNote.objects.all()
+
+
+def credit_note_get(*, credit_note_id: int) -> CreditNote | None:
+    return credit_note_list().filter(pk=credit_note_id).first()

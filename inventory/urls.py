@@ -7,6 +7,7 @@ router = SimpleRouter()
 router.register("api/items", views.ItemViewSet, basename="item")
 router.register("api/customers", views.CustomerViewSet, basename="customer")
 router.register("api/invoices", invoice_views.InvoiceViewSet, basename="invoice")
+router.register("api/credit-notes", invoice_views.CreditNoteViewSet, basename="creditnote")
 
 urlpatterns = [
     path(

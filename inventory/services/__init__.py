@@ -10,7 +10,12 @@ from inventory.services.catalogue import (
     item_delete,
     item_update,
 )
-from inventory.services.invoices import invoice_issue
+from inventory.services.credit_notes import (
+    CreditLine,
+    credit_note_create,
+    credit_note_number_allocate,
+)
+from inventory.services.invoices import invoice_issue, invoice_pdf_store
 from inventory.services.movements import (
     MAX_STOCK,
     StockReason,
@@ -29,13 +34,17 @@ __all__ = [
     "CUSTOMER_UPDATABLE_FIELDS",
     "ITEM_UPDATABLE_FIELDS",
     "MAX_STOCK",
+    "CreditLine",
     "PurchaseLine",
     "StockReason",
+    "credit_note_create",
+    "credit_note_number_allocate",
     "customer_create",
     "customer_delete",
     "customer_update",
     "invoice_issue",
     "invoice_number_allocate",
+    "invoice_pdf_store",
     "item_create",
     "item_delete",
     "item_stock_adjust",
