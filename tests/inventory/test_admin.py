@@ -377,3 +377,45 @@ def test_an_invoice_page_is_titled_by_its_number_and_customer(superuser_client):
     response = superuser_client.get(reverse("admin:inventory_invoice_change", args=[invoice.pk]))
 
     assert f"Invoice {invoice.number} — Zoë Ñandú" in response.content.decode()
+
+
+# --- issue 15: frozen invoices and credit notes, read-only ------------------------------------
+
+
+def _credited_invoice():
+    item = ItemFactory(name="Returned widget", price="3.00", quantity=10)
+    invoice = purchase_create(
+        customer_id=CustomerFactory(name="Ada Lovelace").pk,
+        lines=[PurchaseLine(item=item.pk, quantity=4)],
+    )
+    invoice = invoice_issue(invoice_id=invoice.pk)
+    note = services.credit_note_create(
+        invoice_id=invoice.pk, lines=[services.CreditLine(item=item.pk, quantity=1)]
+    )
+    return invoice, note
+
+
+def test_invoice_page_shows_credit_fields_sha_and_its_credit_notes(superuser_client):
+    invoice, note = _credited_invoice()
+    response = superuser_client.get(reverse("admin:inventory_invoice_change", args=[invoice.pk]))
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert invoice.pdf_sha256 in text
+    assert note.number in text
+    assert "9.00" in text  # net total: 12.00 - 3.00
+
+
+def test_credit_notes_are_listed_with_their_lines_and_read_only(superuser_client):
+    _invoice, note = _credited_invoice()
+    listing = superuser_client.get(reverse("admin:inventory_creditnote_changelist"))
+    assert listing.status_code == 200
+    assert note.number in listing.content.decode()
+    assert reverse("creditnote-pdf", args=[note.pk]) in listing.content.decode()
+    page = superuser_client.get(reverse("admin:inventory_creditnote_change", args=[note.pk]))
+    text = page.content.decode()
+    assert "Returned widget" in text
+    assert 'name="_save"' not in text
+    assert superuser_client.get(reverse("admin:inventory_creditnote_add")).status_code == 403
+    delete = reverse("admin:inventory_creditnote_delete", args=[note.pk])
+    assert superuser_client.post(delete, {"post": "yes"}).status_code == 403
+    assert superuser_client.get(reverse("creditnote-pdf", args=[note.pk])).status_code == 200
