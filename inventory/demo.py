@@ -1,4 +1,5 @@
-"""Demo data for `manage.py seed_demo`: items (some low, some expiring), customers, an invoice."""
+"""Demo data for `manage.py seed_demo`: items (some low, some expiring), customers, an open
+invoice, and an issued invoice with a credit note."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -8,8 +9,16 @@ from django.utils import timezone
 
 from core.demo_rows import demo_row_claim, demo_row_get
 from core.exceptions import ApplicationError
-from inventory.models import Customer, Invoice, Item
-from inventory.services import PurchaseLine, customer_create, item_create, purchase_create
+from inventory.models import CreditNote, Customer, Invoice, Item
+from inventory.services import (
+    CreditLine,
+    PurchaseLine,
+    credit_note_create,
+    customer_create,
+    invoice_issue,
+    item_create,
+    purchase_create,
+)
 
 ITEMS = [
     # sku, name, description, price, quantity, reorder level, expires in days (None: never)
@@ -26,8 +35,12 @@ CUSTOMERS = [
     ("Test User", "+919876543210", "12 MG Road, Bengaluru 560001", "test.user@example.com"),
     ("Asha Rao", "+918041234567", "4 Park Street, Kolkata 700016", ""),
 ]
-# The demo invoice of the first customer: (sku, quantity).
+# The demo invoice of the first customer, left open: (sku, quantity).
 INVOICE = [("DSC-001", 1), ("DSC-005", 2), ("DSC-008", 3)]
+# The second customer's invoice, issued, and the credit note returning part of it.
+ISSUED_INVOICE = [("DSC-005", 1), ("DSC-008", 2)]
+CREDIT_NOTE = [("DSC-008", 1)]
+CREDIT_NOTE_NOTE = "Returned: one bottle arrived cracked"
 
 
 def _item_seed(row: tuple, today: date) -> tuple[Item, bool]:
@@ -94,4 +107,39 @@ def seed() -> str:
         else:
             demo_row_claim(obj=invoice, key="invoice:0")
             invoices = 1
-    return f"{created_items} items, {created_customers} customers, {invoices} invoice created{note}"
+    issued, credit_notes, issued_note = _issued_invoice_seed(customer=customers[1], items=items)
+    invoices += issued
+    return (
+        f"{created_items} items, {created_customers} customers, {invoices} invoice(s), "
+        f"{credit_notes} credit note created{note}{issued_note}"
+    )
+
+
+def _issued_invoice_seed(*, customer: Customer, items: dict[str, Item]) -> tuple[int, int, str]:
+    """The second customer's issued invoice and its credit note, each made once."""
+    made, credited = 0, 0
+    try:
+        with transaction.atomic():
+            invoice = demo_row_get(model=Invoice, key="invoice:1")
+            if invoice is None:
+                invoice = purchase_create(
+                    customer_id=customer.pk,
+                    lines=[
+                        PurchaseLine(item=items[sku].pk, quantity=q) for sku, q in ISSUED_INVOICE
+                    ],
+                )
+                demo_row_claim(obj=invoice, key="invoice:1")
+                made = 1
+            if not invoice.is_issued:
+                invoice = invoice_issue(invoice_id=invoice.pk)
+            if demo_row_get(model=CreditNote, key="credit_note:0") is None:
+                credit_note = credit_note_create(
+                    invoice_id=invoice.pk,
+                    lines=[CreditLine(item=items[sku].pk, quantity=q) for sku, q in CREDIT_NOTE],
+                    note=CREDIT_NOTE_NOTE,
+                )
+                demo_row_claim(obj=credit_note, key="credit_note:0")
+                credited = 1
+    except ApplicationError as exc:  # e.g. the demo items' stock since sold, or credited by hand
+        return 0, 0, f" (demo issued invoice or credit note not created: {exc})"
+    return made, credited, ""

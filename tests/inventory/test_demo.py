@@ -11,8 +11,8 @@ def test_demo_seed_is_idempotent(db):
     first = demo.seed()
     counts = (Item.objects.count(), Customer.objects.count(), Invoice.objects.count())
     second = demo.seed()
-    assert first.startswith("8 items, 2 customers, 1 invoice")
-    assert second.startswith("0 items, 0 customers, 0 invoice")
+    assert first == "8 items, 2 customers, 2 invoice(s), 1 credit note created"
+    assert second == "0 items, 0 customers, 0 invoice(s), 0 credit note created"
     assert counts == (Item.objects.count(), Customer.objects.count(), Invoice.objects.count())
     assert Item.objects.filter(quantity__lte=10).exists()
     assert Item.objects.filter(expiry_date__isnull=False).exists()
@@ -69,12 +69,12 @@ def test_seed_demo_twice_after_the_docs_examples_and_an_admin_duplicate(
     out = StringIO()
     call_command("seed_demo", stdout=out)
 
-    assert "inventory: 0 items, 0 customers, 0 invoice created" in out.getvalue()
+    assert "inventory: 0 items, 0 customers, 0 invoice(s), 0 credit note created" in out.getvalue()
     assert demo_counts == (Item.objects.count(), Customer.objects.count(), Invoice.objects.count())
-    assert demo_counts == (3 + 8, 3 + 2, 1)
+    assert demo_counts == (3 + 8, 3 + 2, 2)
     assert _user_rows() == before  # the users' rows untouched, the SKU-clash item's stock too
     assert Customer.objects.filter(name="Test User", phone="+919876543210").count() == 3
-    assert Invoice.objects.get().customer_id in _demo_pks(Customer)
+    assert set(Invoice.objects.values_list("customer_id", flat=True)) <= set(_demo_pks(Customer))
     assert Item.objects.filter(pk__in=_demo_pks(Item), sku__isnull=True).count() == 1
 
 
@@ -88,13 +88,23 @@ def test_docs_purchase_on_the_demo_customer_then_seed_again(staff_client):
     response = staff_client.post(f"/api/customer-purchase/{customer.pk}", body, format="json")
     assert response.status_code == 201
     call_command("seed_demo", stdout=StringIO())
-    assert Invoice.objects.count() == 1
+    assert Invoice.objects.count() == 2
     assert Item.objects.count() == 8
 
 
-def test_a_deleted_demo_customer_is_made_again_once(db):
+def test_a_deleted_demo_item_is_made_again_once(db):
     demo.seed()
-    Customer.objects.filter(pk__in=_demo_pks(Customer)).order_by("pk").last().delete()
-    assert demo.seed().startswith("0 items, 1 customers, 0 invoice")
-    assert demo.seed().startswith("0 items, 0 customers, 0 invoice")
-    assert Customer.objects.count() == 2
+    Item.objects.get(pk__in=_demo_pks(Item), sku="DSC-002").delete()  # on no invoice
+    assert demo.seed().startswith("1 items, 0 customers, 0 invoice(s)")
+    assert demo.seed().startswith("0 items, 0 customers, 0 invoice(s)")
+    assert Item.objects.count() == 8
+
+
+def test_the_demo_has_an_issued_invoice_with_a_credit_note(db):
+    demo.seed()
+    issued = Invoice.objects.get(status="issued")
+    [credit_note] = issued.credit_notes.all()
+    assert credit_note.number.startswith("CN-")
+    assert [(line.item.sku, line.quantity) for line in credit_note.lines.all()] == [("DSC-008", 1)]
+    assert issued.pdf_sha256 and credit_note.pdf_sha256
+    assert issued.net_total == issued.total - credit_note.total
