@@ -22,7 +22,12 @@ from inventory import ledger, selectors, services
 from inventory.exceptions import CustomerNotFound, InvoiceNotFound
 from inventory.filters import ItemFilter
 from inventory.invoice_serializers import InvoiceSerializer
-from inventory.invoice_views import PDF_RESPONSE, invoice_pdf_response
+from inventory.invoice_views import (
+    IF_NONE_MATCH,
+    NOT_MODIFIED,
+    PDF_RESPONSE,
+    invoice_pdf_response,
+)
 from inventory.models import StockMovement
 from inventory.renderers import JSONErrorsMixin, PDFRenderer, PlainTextRenderer
 from inventory.serializers import (
@@ -204,10 +209,13 @@ class PurchaseView(JSONErrorsMixin, APIView):
     @extend_schema(
         summary="The customer's current invoice: PDF, or JSON with Accept: application/json",
         description="The open invoice, or the latest issued one when none is open. "
-        "404 when the customer does not exist or has no invoice yet.",
+        "404 when the customer does not exist or has no invoice yet. An issued invoice's PDF "
+        "is its stored bytes with an `ETag` (304 on a matching `If-None-Match`).",
+        parameters=[IF_NONE_MATCH],
         responses={
             (200, "application/pdf"): PDF_RESPONSE,
             (200, "application/json"): InvoiceSerializer,
+            304: NOT_MODIFIED,
         },
     )
     def get(self, request, customer_id: int):
@@ -219,7 +227,7 @@ class PurchaseView(JSONErrorsMixin, APIView):
                 f"Customer {customer_id} has no invoice yet; POST a purchase first."
             )
         if request.accepted_renderer.format == "pdf":
-            return invoice_pdf_response(invoice)
+            return invoice_pdf_response(invoice, request=request)
         return Response(InvoiceSerializer(invoice).data)
 
     @extend_schema(

@@ -196,3 +196,16 @@ def test_the_issued_pdf_prints_the_frozen_customer(staff_client):
     assert "Ada Lovelace" in text
     assert "12 Old Street" in text
     assert "Blue mug \u2013 Stoneware 4.50 2 9.00" in text
+
+
+def test_the_customers_current_invoice_answers_304_too(staff_client):
+    invoice = issued_invoice()
+    url = reverse("customer-purchase", args=[invoice.customer_id])
+    first = staff_client.get(url)
+    assert (first.status_code, first["ETag"]) == (200, f'"{invoice.pdf_sha256}"')
+    again = staff_client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert (again.status_code, again.content) == (304, b"")
+    # JSON is not the PDF: no 304 for it, whatever the header.
+    as_json = staff_client.get(url, HTTP_ACCEPT="application/json", HTTP_IF_NONE_MATCH="*")
+    assert as_json.status_code == 200
+    assert as_json.json()["pdf_sha256"] == invoice.pdf_sha256
