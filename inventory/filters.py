@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from core.constants import MAX_DB_ID
 from inventory import selectors
-from inventory.models import CreditNote, Invoice
+from inventory.models import CreditNote, Invoice, StockMovement
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -35,9 +35,10 @@ class ItemFilter(django_filters.FilterSet):
         return selectors.item_list(queryset=queryset, expiring_within_days=value)
 
 
-class InvoiceFilter(django_filters.FilterSet):
-    customer = IntegerFilter(field_name="customer_id", min_value=1, max_value=MAX_DB_ID)
-    status = django_filters.ChoiceFilter(choices=Invoice.Status.choices)
+class CreatedRangeFilterSet(django_filters.FilterSet):
+    """`created_after` / `created_before`: local dates, both included (invoices, credit notes,
+    stock movements)."""
+
     created_after = django_filters.DateFilter(
         field_name="created_at", lookup_expr="date__gte", help_text="On or after this date."
     )
@@ -45,12 +46,17 @@ class InvoiceFilter(django_filters.FilterSet):
         field_name="created_at", lookup_expr="date__lte", help_text="On or before this date."
     )
 
+
+class InvoiceFilter(CreatedRangeFilterSet):
+    customer = IntegerFilter(field_name="customer_id", min_value=1, max_value=MAX_DB_ID)
+    status = django_filters.ChoiceFilter(choices=Invoice.Status.choices)
+
     class Meta:
         model = Invoice
         fields = ["customer", "status", "created_after", "created_before"]
 
 
-class CreditNoteFilter(django_filters.FilterSet):
+class CreditNoteFilter(CreatedRangeFilterSet):
     invoice = IntegerFilter(
         field_name="invoice_id", min_value=1, max_value=MAX_DB_ID, help_text="Invoice id."
     )
@@ -60,13 +66,16 @@ class CreditNoteFilter(django_filters.FilterSet):
         max_value=MAX_DB_ID,
         help_text="Customer id.",
     )
-    created_after = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__gte", help_text="On or after this date."
-    )
-    created_before = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__lte", help_text="On or before this date."
-    )
 
     class Meta:
         model = CreditNote
         fields = ["invoice", "customer", "created_after", "created_before"]
+
+
+class MovementFilter(CreatedRangeFilterSet):
+    reason = django_filters.MultipleChoiceFilter(
+        choices=StockMovement.Reason.choices,
+        help_text="Only these reasons (repeat the parameter for several).",
+    )
+    # No Meta.model: the filter runs on an item's movements inside ItemViewSet, whose
+    # queryset (items) django-filter would otherwise insist it matches.

@@ -1,4 +1,3 @@
-import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -20,7 +19,7 @@ from core.pagination import LinkHeaderPagination, link_header_parameters, link_p
 from core.serializers import ConflictErrorResponseSerializer
 from inventory import ledger, selectors, services
 from inventory.exceptions import CustomerNotFound, InvoiceNotFound
-from inventory.filters import ItemFilter
+from inventory.filters import ItemFilter, MovementFilter
 from inventory.invoice_serializers import InvoiceSerializer
 from inventory.invoice_views import (
     IF_NONE_MATCH,
@@ -28,7 +27,6 @@ from inventory.invoice_views import (
     PDF_RESPONSE,
     invoice_pdf_response,
 )
-from inventory.models import StockMovement
 from inventory.renderers import JSONErrorsMixin, PDFRenderer, PlainTextRenderer
 from inventory.serializers import (
     CustomerSerializer,
@@ -44,21 +42,6 @@ from inventory.serializers import (
 from inventory.services import PurchaseLine
 
 CONFLICT = OpenApiResponse(ConflictErrorResponseSerializer)
-
-
-class MovementFilter(django_filters.FilterSet):
-    reason = django_filters.MultipleChoiceFilter(
-        choices=StockMovement.Reason.choices,
-        help_text="Only these reasons (repeat the parameter for several).",
-    )
-    created_after = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__gte", help_text="On or after this date."
-    )
-    created_before = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__lte", help_text="On or before this date."
-    )
-    # No Meta.model: the filter runs on an item's movements inside ItemViewSet, whose
-    # queryset (items) django-filter would otherwise insist it matches.
 
 
 @link_paginated
