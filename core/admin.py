@@ -13,6 +13,27 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 
+class ViewOnlyMixin:
+    """An admin page (or inline) that adds, changes and deletes nothing: the services are the
+    only writers of its rows."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ViewOnlyInlineMixin(ViewOnlyMixin):
+    """A view-only inline: its rows are listed, no empty forms, no delete boxes."""
+
+    extra = 0
+    can_delete = False
+
+
 class ServiceDeleteMixin:
     """`delete_model` and `delete_queryset` through one service call per object.
 

@@ -9,7 +9,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from core.admin import ServiceDeleteMixin, export_as_csv
+from core.admin import ServiceDeleteMixin, ViewOnlyInlineMixin, ViewOnlyMixin, export_as_csv
 from core.exceptions import ApplicationError
 from inventory import services
 from inventory.admin_alerts import StockAlertAdmin  # noqa: F401  (registers the alerts' page)
@@ -76,29 +76,21 @@ class StockAdjustForm(forms.Form):
     )
 
 
-class StockMovementInline(admin.TabularInline):
+class StockMovementInline(ViewOnlyInlineMixin, admin.TabularInline):
     """The item's ledger, newest first: read-only, movements are written by the services."""
 
     model = StockMovement
     fields = ["created_at", "reason", "delta", "balance_after", "invoice", "actor", "note"]
     readonly_fields = fields
     ordering = ["-created_at", "-id"]
-    extra = 0
-    can_delete = False
     verbose_name_plural = "stock movements (newest first)"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("invoice", "actor")
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(admin.ModelAdmin):
+class StockMovementAdmin(ViewOnlyMixin, admin.ModelAdmin):
     """Every item's movements, for searching a long history; read-only."""
 
     list_display = ["created_at", "item", "reason", "delta", "balance_after", "invoice", "actor"]
@@ -119,15 +111,6 @@ class StockMovementAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
     actions = [export_as_csv]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Item)
@@ -246,15 +229,10 @@ class CustomerAdmin(ServiceDeleteMixin, admin.ModelAdmin):
         services.customer_delete(customer=obj)
 
 
-class StockReportLineInline(admin.TabularInline):
+class StockReportLineInline(ViewOnlyInlineMixin, admin.TabularInline):
     model = StockReportLine
     fields = ["kind", "name", "sku", "quantity", "reorder_level", "expiry_date"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StockReport)

@@ -3,6 +3,7 @@
 
 from django.contrib import admin
 
+from core.admin import ViewOnlyMixin
 from inventory.models import StockAlert
 
 
@@ -20,7 +21,7 @@ class SentFilter(admin.SimpleListFilter):
 
 
 @admin.register(StockAlert)
-class StockAlertAdmin(admin.ModelAdmin):
+class StockAlertAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_display = ["day", "kind", "item", "sent_at"]
     list_filter = ["kind", "day", SentFilter]
     list_select_related = ["item"]
@@ -28,12 +29,3 @@ class StockAlertAdmin(admin.ModelAdmin):
     date_hierarchy = "day"
     fields = ["item", "kind", "day", "created_at", "sent_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

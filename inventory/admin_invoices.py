@@ -6,47 +6,25 @@ from django.contrib.auth import get_permission_codename
 from django.urls import reverse
 from django.utils.html import format_html
 
-from core.admin import export_as_csv
+from core.admin import ViewOnlyInlineMixin, ViewOnlyMixin, export_as_csv
 from core.exceptions import ApplicationError
 from inventory import services
 from inventory.exceptions import InvoiceAlreadyIssued
 from inventory.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
 
 
-class InvoiceLineInline(admin.TabularInline):
+class InvoiceLineInline(ViewOnlyInlineMixin, admin.TabularInline):
     """Read-only: lines change only through purchases, which move the stock with them."""
 
     model = InvoiceLine
     fields = ["item", "name", "quantity", "unit_price", "line_total", "credited_quantity"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("item", "invoice")
 
 
-class ReadOnlyInlineMixin:
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class InvoiceCreditNoteInline(ReadOnlyInlineMixin, admin.TabularInline):
+class InvoiceCreditNoteInline(ViewOnlyInlineMixin, admin.TabularInline):
     model = CreditNote
     fields = ["number", "total", "created_at", "actor"]
     readonly_fields = fields
@@ -58,7 +36,7 @@ class InvoiceCreditNoteInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "customer",
@@ -94,16 +72,9 @@ class InvoiceAdmin(admin.ModelAdmin):
     actions = ["issue", export_as_csv]
     csv_fields = ["number", "customer", "status", "total", "created_at", "issued_at"]
 
-    def has_add_permission(self, request):
-        return False  # invoices are opened by purchases
-
-    def has_change_permission(self, request, obj=None):
-        return False  # view only: purchases and issuing change invoices, through services
-
-    def has_delete_permission(self, request, obj=None):
-        # Deleting an invoice would drop its lines without returning their stock; an open
-        # invoice is emptied through PUT /api/customer-purchase/<id> (quantity 0) instead.
-        return False
+    # View only (ViewOnlyMixin): purchases open invoices, purchases and issuing change them
+    # through services, and deleting one would drop its lines without returning their stock
+    # (an open invoice is emptied through PUT /api/customer-purchase/<id>, quantity 0).
 
     def has_issue_permission(self, request) -> bool:
         # The change form is view-only for everyone; issuing is for who may change invoices.
@@ -146,7 +117,7 @@ class InvoiceAdmin(admin.ModelAdmin):
         return format_html('<a href="{}" target="_blank">download PDF</a>', url)
 
 
-class CreditNoteLineInline(ReadOnlyInlineMixin, admin.TabularInline):
+class CreditNoteLineInline(ViewOnlyInlineMixin, admin.TabularInline):
     model = CreditNoteLine
     fields = ["item", "item_name", "quantity", "unit_price", "line_total"]
     readonly_fields = fields
@@ -156,7 +127,7 @@ class CreditNoteLineInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(CreditNote)
-class CreditNoteAdmin(admin.ModelAdmin):
+class CreditNoteAdmin(ViewOnlyMixin, admin.ModelAdmin):
     """Read-only: credit notes are created through POST /api/invoices/<id>/credit-notes/."""
 
     list_display = ["number", "invoice", "customer", "total", "created_at", "pdf_link"]
@@ -177,15 +148,6 @@ class CreditNoteAdmin(admin.ModelAdmin):
     fields = readonly_fields
     inlines = [CreditNoteLineInline]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Customer", ordering="invoice__customer_name")
     def customer(self, credit_note: CreditNote) -> str:

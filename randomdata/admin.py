@@ -6,6 +6,7 @@ Periodic tasks) is where the ingestion intervals are edited.
 
 from django.contrib import admin
 
+from core.admin import ViewOnlyMixin as CoreViewOnlyMixin
 from core.admin import export_as_csv
 from randomdata.models import (
     ADDRESS_DATA_FIELDS,
@@ -32,19 +33,10 @@ class AssignedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ViewOnlyMixin:
+class ViewOnlyMixin(CoreViewOnlyMixin):
     """Nothing is added, changed or deleted here: the ingest services are the only writers."""
 
     actions = [export_as_csv]  # viewing includes taking a copy (no secret is stored here)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.display(description="number")
