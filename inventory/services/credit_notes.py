@@ -12,19 +12,17 @@ from inventory import pdf
 from inventory.exceptions import (
     CreditExceedsSold,
     CreditNoteInvalid,
-    InvoiceNotFound,
     InvoiceNotIssued,
 )
 from inventory.models import (
     CreditNote,
     CreditNoteLine,
     CreditNoteSequence,
-    Customer,
     Invoice,
     InvoiceLine,
     Item,
 )
-from inventory.services.invoices import document_pdf_store, stored_files_cleanup
+from inventory.services.invoices import document_pdf_store, invoice_lock, stored_files_cleanup
 from inventory.services.movements import MAX_STOCK, StockReason, stock_move
 from inventory.services.numbering import document_number_allocate
 from inventory.services.purchases import PurchaseLine, _duplicates_reject
@@ -40,18 +38,11 @@ def credit_note_number_allocate(*, year: int) -> str:
 
 
 def _invoice_lock(*, invoice_id: int) -> Invoice:
-    customer_id = (
-        Invoice.objects.filter(pk=invoice_id).values_list("customer_id", flat=True).first()
-    )
-    if customer_id is None:
-        raise InvoiceNotFound(f"Invoice {invoice_id} does not exist.")
-    # The lock order of purchases and invoice_issue: customer, invoice, then items by pk.
-    Customer.objects.select_for_update().filter(pk=customer_id).exists()
-    invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
+    customer, invoice = invoice_lock(invoice_id=invoice_id)  # then the items, by pk
     if not invoice.is_issued:
         raise InvoiceNotIssued(
             f"Invoice {invoice.number} is still open: change its lines with PUT "
-            f"/api/customer-purchase/{customer_id} instead of crediting them."
+            f"/api/customer-purchase/{customer.pk} instead of crediting them."
         )
     return invoice
 

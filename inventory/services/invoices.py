@@ -44,6 +44,19 @@ def document_pdf_store(
     document.pdf_sha256 = hashlib.sha256(content).hexdigest()
 
 
+def invoice_lock(*, invoice_id: int) -> tuple[Customer, Invoice]:
+    """Lock an invoice's customer, then the invoice (the lock order of purchases: customer,
+    invoice, then items by primary key), inside the caller's transaction. InvoiceNotFound if
+    there is no such invoice."""
+    customer_id = (
+        Invoice.objects.filter(pk=invoice_id).values_list("customer_id", flat=True).first()
+    )
+    if customer_id is None:
+        raise InvoiceNotFound(f"Invoice {invoice_id} does not exist.")
+    customer = Customer.objects.select_for_update().get(pk=customer_id)
+    return customer, Invoice.objects.select_for_update().get(pk=invoice_id)
+
+
 def _customer_snapshot(*, invoice: Invoice, customer: Customer) -> None:
     invoice.customer_name = customer.name
     invoice.customer_phone = customer.phone
@@ -57,15 +70,9 @@ def invoice_issue(*, invoice_id: int) -> Invoice:
     Freezes the customer onto the invoice and each item's name and description onto its line,
     renders the PDF once and stores it with its SHA-256: every later download serves it."""
     with stored_files_cleanup() as stored, transaction.atomic():
-        customer_id = (
-            Invoice.objects.filter(pk=invoice_id).values_list("customer_id", flat=True).first()
-        )
-        if customer_id is None:
-            raise InvoiceNotFound(f"Invoice {invoice_id} does not exist.")
-        # Same lock order as purchases (customer, then invoice), so an issue cannot slip between
-        # a purchase reading the open invoice and adding lines to it.
-        customer = Customer.objects.select_for_update().get(pk=customer_id)
-        invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
+        # Same lock order as purchases, so an issue cannot slip between a purchase reading the
+        # open invoice and adding lines to it.
+        customer, invoice = invoice_lock(invoice_id=invoice_id)
         if invoice.is_issued:
             raise InvoiceAlreadyIssued(f"Invoice {invoice.number} was already issued.")
         invoice.customer = customer
@@ -107,13 +114,7 @@ def invoice_pdf_store(*, invoice_id: int) -> Invoice:
     from inventory import selectors
 
     with stored_files_cleanup() as stored, transaction.atomic():
-        customer_id = (
-            Invoice.objects.filter(pk=invoice_id).values_list("customer_id", flat=True).first()
-        )
-        if customer_id is None:
-            raise InvoiceNotFound(f"Invoice {invoice_id} does not exist.")
-        Customer.objects.select_for_update().filter(pk=customer_id).exists()
-        locked = Invoice.objects.select_for_update().get(pk=invoice_id)
+        _customer, locked = invoice_lock(invoice_id=invoice_id)
         if not locked.is_issued:
             raise InvoiceNotIssued(f"Invoice {locked.number} is open: its PDF renders live.")
         if locked.pdf:
