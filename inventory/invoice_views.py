@@ -8,11 +8,12 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import permissions, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.pagination import link_paginated
+from core.permissions import StaffWithPerms
 from core.serializers import ConflictErrorResponseSerializer, StrictSerializer
 from inventory import selectors, services
 from inventory.filters import CreditNoteFilter, InvoiceFilter
@@ -113,9 +114,19 @@ CREDIT_NOTE_ERRORS = {
     retrieve=extend_schema(summary="One invoice with its lines"),
 )
 class InvoiceViewSet(JSONErrorsMixin, viewsets.ReadOnlyModelViewSet):
-    """Invoices (staff only): list, retrieve, PDF, issue, credit notes."""
+    """Invoices (staff with the invoice permissions): list, retrieve, PDF, issue, credit notes."""
 
-    permission_classes = [permissions.IsAdminUser]
+    permission_classes = [StaffWithPerms]
+    # As in the admin: reading needs view_invoice, issuing change_invoice (the admin's "Issue
+    # invoice" action), crediting add_creditnote.
+    required_perms = {
+        "list": ["inventory.view_invoice"],
+        "retrieve": ["inventory.view_invoice"],
+        "pdf": ["inventory.view_invoice"],
+        "issue": ["inventory.change_invoice"],
+        "credit_notes": ["inventory.add_creditnote"],
+        "metadata": [],
+    }
     filterset_class = InvoiceFilter
     search_fields = ["number", "customer__name"]
     ordering_fields = ["id", "number", "created_at", "issued_at", "total"]
@@ -190,7 +201,13 @@ class CreditNoteViewSet(JSONErrorsMixin, viewsets.ReadOnlyModelViewSet):
     """Credit notes (staff only): list (filter by invoice, customer), retrieve, PDF. They are
     created with POST /api/invoices/<id>/credit-notes/."""
 
-    permission_classes = [permissions.IsAdminUser]
+    permission_classes = [StaffWithPerms]
+    required_perms = {
+        "list": ["inventory.view_creditnote"],
+        "retrieve": ["inventory.view_creditnote"],
+        "pdf": ["inventory.view_creditnote"],
+        "metadata": [],
+    }
     serializer_class = CreditNoteSerializer
     filterset_class = CreditNoteFilter
     search_fields = ["number", "invoice__number", "invoice__customer_name"]

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from core.constants import MAX_DB_ID
 from core.pagination import LinkHeaderPagination, link_header_parameters, link_paginated
+from core.permissions import StaffWithPerms
 from core.serializers import ConflictErrorResponseSerializer
 from inventory import ledger, selectors, services
 from inventory.exceptions import CustomerNotFound, InvoiceNotFound
@@ -67,10 +68,20 @@ class ItemViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return selectors.item_list()
 
+    required_perms = {
+        "create": ["inventory.add_item"],
+        "update": ["inventory.change_item"],
+        "partial_update": ["inventory.change_item"],
+        "destroy": ["inventory.delete_item"],
+        "adjust": ["inventory.change_item"],
+        "movements": ["inventory.view_stockmovement"],
+        "metadata": [],
+    }
+
     def get_permissions(self):
         if self.action in ("list", "retrieve"):
             return [permissions.AllowAny()]
-        return [permissions.IsAdminUser()]
+        return [StaffWithPerms()]
 
     def perform_create(self, serializer):
         serializer.instance = services.item_create(
@@ -137,10 +148,18 @@ class CustomerViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Customers (staff only)."""
+    """Customers (staff with the customer permissions)."""
 
     serializer_class = CustomerSerializer
-    permission_classes = [permissions.IsAdminUser]
+    permission_classes = [StaffWithPerms]
+    required_perms = {
+        "list": ["inventory.view_customer"],
+        "retrieve": ["inventory.view_customer"],
+        "create": ["inventory.add_customer"],
+        "update": ["inventory.change_customer"],
+        "partial_update": ["inventory.change_customer"],
+        "metadata": [],
+    }
     search_fields = ["name", "phone", "email", "address"]
     ordering_fields = ["id", "name", "created_at"]
     ordering = ["name", "id"]
@@ -177,7 +196,14 @@ PURCHASE_ERRORS = {
 class PurchaseView(JSONErrorsMixin, APIView):
     """A customer's purchases, on their open invoice (opened by the first purchase)."""
 
-    permission_classes = [permissions.IsAdminUser]
+    permission_classes = [StaffWithPerms]
+    # A purchase changes the customer's open invoice (opening one when there is none).
+    required_perms = {
+        "get": ["inventory.view_invoice"],
+        "post": ["inventory.change_invoice"],
+        "put": ["inventory.change_invoice"],
+        "options": [],
+    }
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -246,7 +272,8 @@ class PurchaseView(JSONErrorsMixin, APIView):
 class LowStockView(JSONErrorsMixin, APIView):
     """The latest stock list (generated on the spot when there is none yet)."""
 
-    permission_classes = [permissions.IsAdminUser]
+    permission_classes = [StaffWithPerms]
+    required_perms = {"get": ["inventory.view_stockreport"], "options": []}
     renderer_classes = [PlainTextRenderer, JSONRenderer]
 
     @extend_schema(

@@ -261,9 +261,10 @@ def test_listing_movements_costs_the_same_queries_for_any_page(
     item = ItemFactory(quantity=100)
     for _ in range(30):
         staff_client.post(adjust_url(item.pk), {"delta": -1, "note": "count"})
-    # the token (two, as on every token request), the item, the count, the page (movements
-    # joined with their actor and invoice): 5 for 25 rows as for 1
-    with django_assert_num_queries(5):
+    # the token (two, as on every token request), the staff member's permissions (two), the
+    # item, the count, the page (movements joined with their actor and invoice): 7 for 25
+    # rows as for 1
+    with django_assert_num_queries(7):
         assert len(staff_client.get(movements_url(item.pk), {"page_size": 25}).json()) == 25
 
 
@@ -373,4 +374,47 @@ def test_staff_without_permissions_cannot_use_the_admin_adjust_page(client, db):
         {"delta": "-3", "note": "x"},
     )
     assert response.status_code in (302, 403)
+    assert Item.objects.get(pk=item.pk).quantity == 10
+
+
+# --- staff need the inventory permissions, as in the admin -----------------------------------
+
+
+def test_a_staff_token_without_permissions_is_403_on_every_inventory_write_and_staff_read(
+    make_token_client, db
+):
+    client = make_token_client(UserFactory(is_staff=True))
+    item, customer = ItemFactory(quantity=10), CustomerFactory()
+    json = {"format": "json"}
+    requests = [
+        client.post(adjust_url(item.pk), {"delta": 1, "note": "x"}, **json),
+        client.get(movements_url(item.pk)),
+        client.patch(reverse("item-detail", args=[item.pk]), {"name": "pwn"}, **json),
+        client.post(reverse("item-list"), {"name": "x", "price": "1.00"}, **json),
+        client.delete(reverse("item-detail", args=[item.pk])),
+        client.get(reverse("customer-list")),
+        client.post(purchase_url(customer.pk), [{"item": item.pk, "quantity": 1}], **json),
+        client.get(purchase_url(customer.pk)),
+        client.get(reverse("invoice-list")),
+        client.get(reverse("creditnote-list")),
+        client.get(reverse("low-stock-items")),
+    ]
+    assert [r.status_code for r in requests] == [403] * len(requests)
+    assert Item.objects.values_list("name", "quantity").get(pk=item.pk) == (item.name, 10)
+    assert item.movements.count() == 1
+    assert not customer.invoices.exists()
+
+
+def test_a_staff_member_who_may_only_view_reads_but_cannot_adjust(make_token_client, db):
+    from django.contrib.auth.models import Permission
+
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="inventory", codename__startswith="view_")
+    )
+    client = make_token_client(viewer)
+    item = ItemFactory(quantity=10)
+    assert client.get(movements_url(item.pk)).status_code == 200
+    assert client.get(reverse("invoice-list")).status_code == 200
+    assert client.post(adjust_url(item.pk), {"delta": 1, "note": "x"}).status_code == 403
     assert Item.objects.get(pk=item.pk).quantity == 10

