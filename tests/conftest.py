@@ -28,7 +28,14 @@ def user(db):
 
 @pytest.fixture
 def staff_user(db):
-    return UserFactory(is_staff=True)
+    """A staff member holding the inventory permissions (the inventory API asks staff for the
+    model permissions, as the admin does) and no other: the members' and carbon's staff-only
+    rules are tested against exactly this account."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="inventory"))
+    return user
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Permission
 from django.db import connection, transaction
 from django.utils import timezone
 from knox.models import AuthToken
@@ -97,6 +98,8 @@ def _world_build() -> SimpleNamespace:
     user = UserFactory()
     other = UserFactory()
     staff = UserFactory(is_staff=True, permissions=(*USER_MANAGER_PERMISSIONS, "members.add_user"))
+    # The inventory API asks staff for the inventory model permissions, as the admin does.
+    staff.user_permissions.add(*Permission.objects.filter(content_type__app_label="inventory"))
     ActivityPeriodFactory(user=user)
     ActivityPeriodFactory(user=other)
     usage = UsageFactory(user=user)
