@@ -1,6 +1,7 @@
 """Serializers shared by every app: the strict-fields base of every write body, bulk-delete
 input and output, the 409 error schema."""
 
+import re
 from collections.abc import Mapping
 
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum
@@ -10,6 +11,7 @@ from rest_framework.exceptions import ErrorDetail
 from core.constants import BULK_MAX_IDS
 
 UNKNOWN_FIELD = "unknown_field"
+_DIGITS = re.compile(r"-?[0-9]+")
 READ_ONLY = "read_only"
 
 
@@ -55,6 +57,16 @@ class StrictFieldsMixin:
                 code = UNKNOWN_FIELD
             refused[str(name)] = [ErrorDetail(detail, code=code)]
         return refused
+
+
+class WholeNumberField(serializers.IntegerField):
+    """An integer as JSON sends it (or a string of ASCII digits, as a form does). DRF's own
+    field reads anything Python's int() reads: "1_000", full-width digits, " 3 ", true."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or (isinstance(data, str) and not _DIGITS.fullmatch(data)):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class StrictSerializer(StrictFieldsMixin, serializers.Serializer):

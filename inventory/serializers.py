@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.constants import MAX_DB_ID
-from core.serializers import StrictFieldsMixin
+from core.serializers import StrictFieldsMixin, WholeNumberField
 from inventory.models import Customer, Item, StockMovement, StockReport, StockReportLine
 from inventory.phones import PHONE_INPUT_MAX_LENGTH, phone_normalize
 
@@ -12,7 +12,7 @@ MAX_QUANTITY = 1_000_000
 
 
 class ItemSerializer(StrictFieldsMixin, serializers.ModelSerializer):
-    quantity = serializers.IntegerField(
+    quantity = WholeNumberField(
         min_value=0,
         max_value=2**31 - 1,
         required=False,
@@ -20,7 +20,7 @@ class ItemSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         "it changes only through stock movements (POST /api/items/<id>/adjust/, purchases, "
         "credit notes); an update may send it back unchanged, any other value is refused.",
     )
-    reorder_level = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
+    reorder_level = WholeNumberField(min_value=0, max_value=2**31 - 1, required=False)
     price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
 
     class Meta:
@@ -52,7 +52,7 @@ class ItemSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 class StockAdjustSerializer(StrictFieldsMixin, serializers.Serializer):
     """POST /api/items/<id>/adjust/: add (or with a negative delta take out) stock, with a note."""
 
-    delta = serializers.IntegerField(
+    delta = WholeNumberField(
         min_value=-(2**31 - 1),
         max_value=2**31 - 1,
         help_text="Units to add; negative takes them out (e.g. -3 for three broken). Not 0.",
@@ -121,7 +121,7 @@ class CustomerSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 
 class _PurchaseLineSerializer(StrictFieldsMixin, serializers.Serializer):
-    item = serializers.IntegerField(min_value=1, max_value=MAX_DB_ID, help_text="Item id.")
+    item = WholeNumberField(min_value=1, max_value=MAX_DB_ID, help_text="Item id.")
 
     def to_internal_value(self, data):
         try:
@@ -148,13 +148,13 @@ class _PurchaseLineSerializer(StrictFieldsMixin, serializers.Serializer):
 class PurchaseLineSerializer(_PurchaseLineSerializer):
     """One line of a POST: `quantity` ≥ 1."""
 
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    quantity = WholeNumberField(min_value=1, max_value=MAX_QUANTITY)
 
 
 class PurchaseSetLineSerializer(_PurchaseLineSerializer):
     """One line of a PUT: the new quantity; 0 removes the line."""
 
-    quantity = serializers.IntegerField(min_value=0, max_value=MAX_QUANTITY)
+    quantity = WholeNumberField(min_value=0, max_value=MAX_QUANTITY)
 
 
 def purchase_lines_validate(child: type[serializers.Serializer], data) -> list[dict]:

@@ -211,7 +211,7 @@ class PurchaseView(JSONErrorsMixin, APIView):
             raise CustomerNotFound(f"Customer {kwargs['customer_id']} does not exist.")
 
     def get_renderers(self):
-        if self.request.method == "GET":
+        if self.request.method in ("GET", "HEAD"):  # HEAD answers what GET would
             return [PDFRenderer(), JSONRenderer()]
         return [JSONRenderer()]
 

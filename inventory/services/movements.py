@@ -96,7 +96,7 @@ def stock_move(
             reason,
             actor_id or "system",
             ", ".join(f"item {pk} {delta:+d}" for pk, delta in moves.items()),
-            f" - {note}" if note else "",
+            f" - {note!r}" if note else "",  # repr: a note cannot forge log lines
         )
     )
     if low:

@@ -166,7 +166,7 @@ def test_adjust_stock_lowers_it_through_the_service_and_records_the_note(
     assert response["Location"] == reverse("admin:inventory_item_change", args=[item.pk])
     item.refresh_from_db()
     assert item.quantity == 7
-    assert f"stock moved (adjustment) by {superuser.pk}: item {item.pk} -3 - 3 broken" in (
+    assert f"stock moved (adjustment) by {superuser.pk}: item {item.pk} -3 - '3 broken'" in (
         caplog.text
     )
     entry = LogEntry.objects.get(object_id=str(item.pk))

@@ -418,3 +418,42 @@ def test_a_staff_member_who_may_only_view_reads_but_cannot_adjust(make_token_cli
     assert client.get(reverse("invoice-list")).status_code == 200
     assert client.post(adjust_url(item.pk), {"delta": 1, "note": "x"}).status_code == 403
     assert Item.objects.get(pk=item.pk).quantity == 10
+
+
+# --- the probe's findings ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("delta", ["1_000", "\uff11", " 3 ", True, "3.0", "0x10"])
+def test_a_delta_that_is_not_a_plain_integer_is_400_and_moves_nothing(staff_client, delta):
+    item = ItemFactory(quantity=10)
+    body = {"delta": delta, "note": "x"}
+    response = staff_client.post(adjust_url(item.pk), body, format="json")
+    assert response.status_code == 400
+    assert [(e["attr"], e["code"]) for e in response.json()["errors"]] == [("delta", "invalid")]
+    assert Item.objects.get(pk=item.pk).quantity == 10
+
+
+@pytest.mark.parametrize("quantity", ["1_0", "\uff11", True])
+def test_a_purchase_quantity_that_is_not_a_plain_integer_is_400(staff_client, quantity):
+    customer, item = CustomerFactory(), ItemFactory(quantity=100)
+    body = [{"item": item.pk, "quantity": quantity}]
+    response = staff_client.post(purchase_url(customer.pk), body, format="json")
+    assert response.status_code == 400
+    assert [(e["attr"], e["code"]) for e in response.json()["errors"]] == [
+        ("0.quantity", "invalid")
+    ]
+    assert Item.objects.get(pk=item.pk).quantity == 100
+
+
+def test_a_note_cannot_forge_a_log_line(staff_client, caplog, django_capture_on_commit_callbacks):
+    item = ItemFactory(quantity=10)
+    with (
+        caplog.at_level("INFO", "inventory"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        body = {"delta": 1, "note": "ok\n2026-12-02 INFO forged line"}
+        assert staff_client.post(adjust_url(item.pk), body, format="json").status_code == 201
+    [record] = [r for r in caplog.records if r.name == "inventory.services.movements"]
+    assert "\n" not in record.getMessage()
+    assert "'ok\\n2026-12-02 INFO forged line'" in record.getMessage()
+    assert item.movements.latest("id").note == "ok\n2026-12-02 INFO forged line"  # kept as sent

@@ -103,7 +103,7 @@ def test_every_change_is_logged_once_committed(
     assert [r.getMessage() for r in caplog.records if r.name == "inventory.services.movements"] == [
         f"stock moved (initial) by {staff_user.pk}: item {item.pk} +4",
         f"stock moved (purchase) by system: item {item.pk} -1",
-        f"stock moved (adjustment) by {staff_user.pk}: item {item.pk} +2 - delivery",
+        f"stock moved (adjustment) by {staff_user.pk}: item {item.pk} +2 - 'delivery'",
     ]
 
 
