@@ -31,6 +31,13 @@ class InvoiceAlreadyIssued(Conflict):
     default_detail = "The invoice is already issued."
 
 
+class InvoiceEmpty(Conflict):
+    """Issuing an invoice whose lines were all removed: it would freeze a 0.00 invoice."""
+
+    default_code = "empty_invoice"
+    default_detail = "The invoice has no lines."
+
+
 class ItemInUse(Conflict):
     default_code = "item_in_use"
     default_detail = "The item appears on invoices and cannot be deleted."

@@ -10,7 +10,12 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from inventory import pdf
-from inventory.exceptions import InvoiceAlreadyIssued, InvoiceNotFound, InvoiceNotIssued
+from inventory.exceptions import (
+    InvoiceAlreadyIssued,
+    InvoiceEmpty,
+    InvoiceNotFound,
+    InvoiceNotIssued,
+)
 from inventory.models import Customer, Invoice, InvoiceLine
 
 logger = logging.getLogger(__name__)
@@ -75,6 +80,10 @@ def invoice_issue(*, invoice_id: int) -> Invoice:
         customer, invoice = invoice_lock(invoice_id=invoice_id)
         if invoice.is_issued:
             raise InvoiceAlreadyIssued(f"Invoice {invoice.number} was already issued.")
+        if not InvoiceLine.objects.filter(invoice=invoice).exists():
+            raise InvoiceEmpty(
+                f"Invoice {invoice.number} has no lines (all removed with PUT): nothing to issue."
+            )
         invoice.customer = customer
         invoice.status = Invoice.Status.ISSUED
         invoice.issued_at = timezone.now()

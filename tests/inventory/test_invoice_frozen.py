@@ -209,3 +209,12 @@ def test_the_customers_current_invoice_answers_304_too(staff_client):
     as_json = staff_client.get(url, HTTP_ACCEPT="application/json", HTTP_IF_NONE_MATCH="*")
     assert as_json.status_code == 200
     assert as_json.json()["pdf_sha256"] == invoice.pdf_sha256
+
+
+def test_head_of_the_customers_current_invoice_answers_what_get_would(staff_client):
+    invoice = issued_invoice()
+    url = reverse("customer-purchase", args=[invoice.customer_id])
+    head = staff_client.head(url)
+    assert (head.status_code, head["Content-Type"]) == (200, "application/pdf")
+    assert head["ETag"] == f'"{invoice.pdf_sha256}"'
+    assert staff_client.head(url, HTTP_IF_NONE_MATCH=head["ETag"]).status_code == 304

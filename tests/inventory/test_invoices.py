@@ -248,3 +248,14 @@ def test_issue_takes_no_body_and_a_field_sent_is_refused(staff_client, customer,
     assert [(e["attr"], e["code"]) for e in response.json()["errors"]] == [("foo", "unknown_field")]
     invoice.refresh_from_db()
     assert invoice.status == "open"
+
+
+def test_an_invoice_emptied_by_put_cannot_be_issued(staff_client, customer, items):
+    url = reverse("customer-purchase", args=[customer.pk])
+    staff_client.post(url, [{"item": items[0].pk, "quantity": 1}], format="json")
+    emptied = staff_client.put(url, [{"item": items[0].pk, "quantity": 0}], format="json")
+    invoice_id = emptied.json()["id"]
+    response = staff_client.post(reverse("invoice-issue", args=[invoice_id]))
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["code"] == "empty_invoice"
+    assert Invoice.objects.get(pk=invoice_id).status == "open"
