@@ -1,5 +1,8 @@
 """Invoices, credit notes and their PDFs (staff only)."""
 
+import hashlib
+import logging
+
 from django.utils.http import parse_etags
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -51,6 +54,7 @@ IF_NONE_MATCH = OpenApiParameter(
     "`*`): 304 when the stored PDF still matches. Open invoices have no ETag.",
 )
 CONFLICT = OpenApiResponse(ConflictErrorResponseSerializer)
+logger = logging.getLogger(__name__)
 
 
 def _etag_matches(header: str | None, etag: str) -> bool:
@@ -61,17 +65,39 @@ def _etag_matches(header: str | None, etag: str) -> bool:
     return "*" in tags or any(tag.removeprefix("W/") == etag for tag in tags)
 
 
-def stored_pdf_response(request, *, document, filename: str) -> Response:
+def _stored_pdf_read(document) -> bytes | None:
+    """The document's stored PDF, or None when the file is missing or no longer matches its
+    SHA-256 (deleted or damaged in storage)."""
+    try:
+        with document_storage().open(document.pdf.name, "rb") as stored:
+            content = stored.read()
+    except FileNotFoundError:
+        return None
+    return content if hashlib.sha256(content).hexdigest() == document.pdf_sha256 else None
+
+
+def stored_pdf_response(request, *, document, filename: str, restore) -> Response:
     """The stored bytes of an issued document's PDF with `ETag: "<sha256>"`; 304 (no body)
-    when the request's If-None-Match matches."""
-    etag = f'"{document.pdf_sha256}"'
-    if request is not None and _etag_matches(request.headers.get("If-None-Match"), etag):
+    when the request's If-None-Match matches. A stored file that is missing or damaged is
+    rendered again from the frozen fields by `restore()` (which returns the document with its
+    new file), logged as an error, and served."""
+    if request is not None and _etag_matches(
+        request.headers.get("If-None-Match"), f'"{document.pdf_sha256}"'
+    ):
         response = Response(b"", status=status.HTTP_304_NOT_MODIFIED)
     else:
-        with document_storage().open(document.pdf.name, "rb") as stored:
-            response = Response(stored.read(), content_type="application/pdf")
+        content = _stored_pdf_read(document)
+        if content is None:
+            logger.error(
+                "the stored PDF %s of %s is missing or damaged: rendering it again",
+                document.pdf.name,
+                document,
+            )
+            document = restore()
+            content = _stored_pdf_read(document)
+        response = Response(content, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["ETag"] = etag
+    response["ETag"] = f'"{document.pdf_sha256}"'
     # Always revalidate: the bytes never change, but access is checked on every request.
     response["Cache-Control"] = "private, no-cache"
     return response
@@ -84,7 +110,12 @@ def invoice_pdf_response(invoice, request=None) -> Response:
     if invoice.is_issued:
         if not invoice.pdf:
             invoice = services.invoice_pdf_store(invoice_id=invoice.pk)
-        return stored_pdf_response(request, document=invoice, filename=filename)
+        return stored_pdf_response(
+            request,
+            document=invoice,
+            filename=filename,
+            restore=lambda: services.invoice_pdf_store(invoice_id=invoice.pk, rebuild=True),
+        )
     selectors.invoice_lines_fetch(invoice=invoice)  # no query when already prefetched
     response = Response(invoice_pdf_render(invoice=invoice), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -238,4 +269,5 @@ class CreditNoteViewSet(JSONErrorsMixin, viewsets.ReadOnlyModelViewSet):
             request,
             document=credit_note,
             filename=credit_note_pdf_filename(credit_note=credit_note),
+            restore=lambda: services.credit_note_pdf_store(credit_note_id=credit_note.pk),
         )

@@ -14,6 +14,7 @@ from inventory.services.credit_notes import (
     CreditLine,
     credit_note_create,
     credit_note_number_allocate,
+    credit_note_pdf_store,
 )
 from inventory.services.invoices import invoice_issue, invoice_pdf_store
 from inventory.services.movements import (
@@ -39,6 +40,7 @@ __all__ = [
     "StockReason",
     "credit_note_create",
     "credit_note_number_allocate",
+    "credit_note_pdf_store",
     "customer_create",
     "customer_delete",
     "customer_update",

@@ -176,3 +176,22 @@ def credit_note_create(
         )
         credit_note.save(update_fields=["pdf", "pdf_sha256"])
         return credit_note
+
+
+def credit_note_pdf_store(*, credit_note_id: int) -> CreditNote:
+    """Render and store a credit note's PDF again, from its frozen lines and its invoice's
+    frozen customer: for a stored file that went missing or no longer matches its SHA-256."""
+    with stored_files_cleanup() as stored, transaction.atomic():
+        credit_note = (
+            CreditNote.objects.select_for_update(of=("self",))
+            .select_related("invoice")
+            .get(pk=credit_note_id)
+        )
+        document_pdf_store(
+            document=credit_note,
+            content=pdf.credit_note_pdf_render(credit_note=credit_note),
+            filename=pdf.credit_note_pdf_filename(credit_note=credit_note),
+            stored=stored,
+        )
+        credit_note.save(update_fields=["pdf", "pdf_sha256"])
+        return credit_note

@@ -117,16 +117,18 @@ def invoice_issue(*, invoice_id: int) -> Invoice:
         return invoice
 
 
-def invoice_pdf_store(*, invoice_id: int) -> Invoice:
+def invoice_pdf_store(*, invoice_id: int, rebuild: bool = False) -> Invoice:
     """Store the PDF of an issued invoice that has none yet (issued before PDFs were stored):
-    rendered once from its frozen fields; later calls return the stored one untouched."""
+    rendered once from its frozen fields; later calls return the stored one untouched. With
+    `rebuild`, render and store it again (the stored file went missing or no longer matches
+    its SHA-256)."""
     from inventory import selectors
 
     with stored_files_cleanup() as stored, transaction.atomic():
         _customer, locked = invoice_lock(invoice_id=invoice_id)
         if not locked.is_issued:
             raise InvoiceNotIssued(f"Invoice {locked.number} is open: its PDF renders live.")
-        if locked.pdf:
+        if locked.pdf and not rebuild:
             return locked  # stored meanwhile by another download
         invoice = selectors.invoice_get_for_pdf(invoice_id=invoice_id)
         document_pdf_store(

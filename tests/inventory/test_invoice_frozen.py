@@ -218,3 +218,40 @@ def test_head_of_the_customers_current_invoice_answers_what_get_would(staff_clie
     assert (head.status_code, head["Content-Type"]) == (200, "application/pdf")
     assert head["ETag"] == f'"{invoice.pdf_sha256}"'
     assert staff_client.head(url, HTTP_IF_NONE_MATCH=head["ETag"]).status_code == 304
+
+
+@pytest.mark.parametrize("damage", ["deleted", "overwritten"])
+def test_a_stored_pdf_missing_or_damaged_in_storage_is_rendered_again_not_a_500(
+    staff_client, caplog, damage
+):
+    invoice = issued_invoice()
+    storage = document_storage()
+    if damage == "deleted":
+        storage.delete(invoice.pdf.name)
+    else:
+        with storage.open(invoice.pdf.name, "wb") as stored:
+            stored.write(b"corrupt")
+    response = staff_client.get(pdf_url(invoice))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    invoice.refresh_from_db()
+    assert hashlib.sha256(response.content).hexdigest() == invoice.pdf_sha256
+    assert response["ETag"] == f'"{invoice.pdf_sha256}"'
+    assert "missing or damaged" in caplog.text
+    assert "Ada Lovelace" in pdf_text(response.content)  # from the frozen fields
+
+
+def test_a_credit_notes_pdf_missing_in_storage_is_rendered_again(staff_client):
+    from inventory.services import CreditLine, credit_note_create
+
+    invoice = issued_invoice()
+    line = invoice.lines.get()
+    credit_note = credit_note_create(
+        invoice_id=invoice.pk, lines=[CreditLine(item=line.item_id, quantity=1)]
+    )
+    document_storage().delete(credit_note.pdf.name)
+    response = staff_client.get(reverse("creditnote-pdf", args=[credit_note.pk]))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    credit_note.refresh_from_db()
+    assert hashlib.sha256(response.content).hexdigest() == credit_note.pdf_sha256
