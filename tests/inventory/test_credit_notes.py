@@ -16,6 +16,7 @@ from inventory.models import (
     InvoiceLine,
     Item,
     StockMovement,
+    document_storage,
 )
 from inventory.services import (
     CreditLine,
@@ -292,3 +293,24 @@ def test_two_concurrent_credit_notes_never_over_credit(transactional_db):
     assert InvoiceLine.objects.get(invoice=invoice, item_id=mug).credited_quantity == 3
     assert Item.objects.get(pk=mug).quantity == 6 + 3
     assert CreditNote.objects.get().number == f"CN-{YEAR}-000001"
+
+
+def test_the_credit_notes_pdf_footer_names_a_credit_note_not_an_invoice(db):
+    from inventory import pdf as pdfs
+
+    customer, item = CustomerFactory(), ItemFactory(quantity=10)
+    invoice = purchase_create(
+        customer_id=customer.pk, lines=[PurchaseLine(item=item.pk, quantity=2)]
+    )
+    invoice = invoice_issue(invoice_id=invoice.pk)
+    credit_note = credit_note_create(
+        invoice_id=invoice.pk, lines=[CreditLine(item=item.pk, quantity=1)]
+    )
+
+    def text(content: bytes) -> str:
+        return PdfReader(io.BytesIO(content)).pages[0].extract_text()
+
+    footer = text(pdfs.credit_note_pdf_render(credit_note=credit_note))
+    assert f"Credit note #{credit_note.number}" in footer
+    assert "Invoice #" not in footer
+    assert f"Invoice #{invoice.number}" in text(document_storage().open(invoice.pdf.name).read())
