@@ -121,14 +121,22 @@ class Customer(models.Model):
         return self.name
 
 
-class InvoiceSequence(models.Model):
-    """The last invoice number handed out in a year; its row is the allocation lock."""
+class YearlySequence(models.Model):
+    """The last number of a document series handed out in a year; its row is the allocation
+    lock (inventory.services.numbering.document_number_allocate)."""
 
     year = models.PositiveIntegerField(primary_key=True)
     last_number = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        abstract = True
+
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
+
+
+class InvoiceSequence(YearlySequence):
+    """Invoice numbers: <INVOICE_NUMBER_PREFIX>-<year>-<6 digits>."""
 
 
 class Invoice(models.Model):
@@ -278,14 +286,8 @@ class StockReportLine(models.Model):
         return f"{self.kind}: {self.name}"
 
 
-class CreditNoteSequence(models.Model):
-    """The last credit note number handed out in a year; its row is the allocation lock."""
-
-    year = models.PositiveIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last_number}"
+class CreditNoteSequence(YearlySequence):
+    """Credit note numbers: <CREDIT_NOTE_NUMBER_PREFIX>-<year>-<6 digits>."""
 
 
 class CreditNote(models.Model):
