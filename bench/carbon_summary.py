@@ -15,8 +15,8 @@ from django.db import connection
 
 from bench.harness import count_queries, median_ms, ratio
 from carbon.models import Usage, UsageType
-from carbon.selectors import usage_summary
 from carbon.services import usages_bulk_create
+from carbon.summary import usage_summary
 from members.services import member_ids_allocate, user_create
 
 TZ = "Europe/Berlin"

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 
-from carbon.selectors import Summary
+from carbon.summary import Summary
 
 WIDTH = 760
 HEIGHT = 320

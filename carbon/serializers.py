@@ -6,18 +6,14 @@ from rest_framework import serializers
 
 from carbon.filters import SPACE_OFFSET_RE
 from carbon.models import (
-    USAGE_AT_MIN,
     Usage,
     UsageType,
     validate_usage_at,
-    validate_usage_at_before,
 )
-from carbon.selectors import GROUP_BY_CHOICES
+from carbon.units import UNIT_MAX_LENGTH
 from core.constants import MAX_DB_ID
 from core.serializers import StrictFieldsMixin, bulk_delete_serializer
-from members.ids import MEMBER_ID_LENGTH
 from members.models import User
-from members.validators import validate_time_zone
 
 # 5 years of 365 days plus two leap days.
 SUMMARY_MAX_RANGE = timedelta(days=5 * 365 + 2)
@@ -64,13 +60,22 @@ class UsageSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     )
     usage_type = serializers.PrimaryKeyRelatedField(queryset=UsageType.objects.all())
     usage_type_name = serializers.CharField(source="usage_type.name", read_only=True)
-    unit = serializers.CharField(source="usage_type.unit", read_only=True)
+    unit = serializers.CharField(
+        required=False,
+        max_length=UNIT_MAX_LENGTH,
+        help_text="In a request: the unit `amount` is given in (default: the type's unit; "
+        "any unit of the same dimension, e.g. MWh for a kWh type). In a response: the type's "
+        "unit, which `amount` is stored in; the amount as sent is in input_amount/input_unit.",
+    )
     usage_at = AwareDateTimeField(
         validators=[validate_usage_at],
         help_text="When the usage happened (ISO 8601 with offset), from 1900 up to 2200.",
     )
     amount = serializers.DecimalField(
-        max_digits=14, decimal_places=4, min_value=Decimal("0.0001"), help_text="> 0, in `unit`."
+        max_digits=24,
+        decimal_places=10,
+        min_value=Decimal("0.0000000001"),
+        help_text="> 0, in `unit`. Stored converted to the type's unit, to 4 decimal places.",
     )
 
     class Meta:
@@ -83,12 +88,29 @@ class UsageSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "unit",
             "usage_at",
             "amount",
+            "input_amount",
+            "input_unit",
             "factor",
+            "emission_factor",
             "co2e_kg",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "factor", "co2e_kg", "created_at", "updated_at"]
+        read_only_fields = [
+            "id",
+            "input_amount",
+            "input_unit",
+            "factor",
+            "emission_factor",
+            "co2e_kg",
+            "created_at",
+            "updated_at",
+        ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["unit"] = instance.usage_type.unit
+        return data
 
     def get_fields(self):
         fields = super().get_fields()
@@ -104,90 +126,3 @@ BulkDeleteSerializer = bulk_delete_serializer(
     child=serializers.IntegerField(min_value=1, max_value=MAX_DB_ID),
     help_text="Usage ids to delete: all of them, or none if any is not yours.",
 )
-
-
-class SummaryQuerySerializer(serializers.Serializer):
-    group_by = serializers.ChoiceField(choices=GROUP_BY_CHOICES, default="month")
-    usage_at_after = AwareDateTimeField(
-        required=False,
-        validators=[validate_usage_at],
-        help_text="Start (inclusive), from 1900. Default: one year before the end.",
-    )
-    usage_at_before = AwareDateTimeField(
-        required=False,
-        validators=[validate_usage_at_before],
-        help_text="End (exclusive), before 2200. Default: now.",
-    )
-    tz = serializers.CharField(
-        required=False,
-        max_length=64,
-        validators=[validate_time_zone],
-        help_text="IANA zone the periods are cut in. Default: the caller's own `tz`.",
-    )
-    usage_type = serializers.IntegerField(required=False, min_value=1, max_value=MAX_DB_ID)
-    user = serializers.CharField(
-        required=False,
-        max_length=MEMBER_ID_LENGTH,
-        help_text="Member id (staff; others see only their own).",
-    )
-
-    def validate(self, attrs):
-        before = attrs.get("usage_at_before") or timezone.now()
-        after = attrs.get("usage_at_after") or max(before - SUMMARY_DEFAULT_RANGE, USAGE_AT_MIN)
-        if after >= before:
-            raise serializers.ValidationError(
-                {"usage_at_before": "Must be later than usage_at_after."}, code="range_empty"
-            )
-        if before - after > SUMMARY_MAX_RANGE:
-            raise serializers.ValidationError(
-                {"usage_at_before": "The range may span at most 5 years."}, code="range_too_long"
-            )
-        return {**attrs, "usage_at_after": after, "usage_at_before": before}
-
-
-class UnitAmountSerializer(serializers.Serializer):
-    unit = serializers.CharField()
-    amount = serializers.DecimalField(max_digits=30, decimal_places=4)
-
-
-class SummaryUsageTypeSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    unit = serializers.CharField()
-
-
-class SummaryBucketSerializer(serializers.Serializer):
-    period = serializers.DateField(
-        allow_null=True, help_text="First day of the period in `tz` (null when by usage_type)."
-    )
-    usage_type = SummaryUsageTypeSerializer(allow_null=True)
-    count = serializers.IntegerField()
-    amounts = serializers.SerializerMethodField(help_text="Total amount per unit.")
-    co2e_kg = serializers.DecimalField(max_digits=30, decimal_places=6)
-
-    def get_amounts(self, bucket) -> UnitAmountSerializer(many=True):
-        return UnitAmountSerializer(
-            [{"unit": unit, "amount": amount} for unit, amount in sorted(bucket.amounts.items())],
-            many=True,
-        ).data
-
-
-class SummaryTotalSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    amounts = serializers.SerializerMethodField()
-    co2e_kg = serializers.DecimalField(max_digits=30, decimal_places=6)
-
-    def get_amounts(self, summary) -> UnitAmountSerializer(many=True):
-        return UnitAmountSerializer(
-            [{"unit": unit, "amount": amount} for unit, amount in summary.amounts.items()],
-            many=True,
-        ).data
-
-
-class SummarySerializer(serializers.Serializer):
-    group_by = serializers.ChoiceField(choices=GROUP_BY_CHOICES)
-    tz = serializers.CharField()
-    usage_at_after = serializers.DateTimeField()
-    usage_at_before = serializers.DateTimeField()
-    buckets = SummaryBucketSerializer(many=True)
-    total = SummaryTotalSerializer(source="*")

@@ -1,20 +1,35 @@
 """The only writers of carbon data. Views, admin, demo and benchmarks call these."""
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from datetime import datetime
-from decimal import Decimal
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 
-from carbon.models import CO2E_QUANTUM, Usage, UsageType
+from carbon.models import (
+    AMOUNT_QUANTUM,
+    CO2E_QUANTUM,
+    FACTOR_VALID_FROM_MIN,
+    EmissionFactor,
+    Usage,
+    UsageType,
+    factor_date,
+)
+from carbon.units import amount_convert, unit_is_known, unit_parse
 from core.exceptions import Conflict, InvalidInput
 from core.services import fields_check, model_update
 from members.models import User
 
 USAGE_TYPE_FIELDS = frozenset({"name", "unit", "factor", "scope", "source"})
-USAGE_UPDATABLE_FIELDS = frozenset({"usage_type", "usage_at", "amount", "user"})
-_DERIVED_FIELDS = frozenset({"factor", "co2e_kg"})  # set by the service, never by a caller
+USAGE_UPDATABLE_FIELDS = frozenset({"usage_type", "usage_at", "amount", "unit", "user"})
+_DERIVED_FIELDS = frozenset(
+    {"factor", "co2e_kg", "emission_factor", "input_amount", "input_unit"}
+)  # set by the service, never by a caller
+AMOUNT_MAX = Decimal(10) ** 10  # Usage.amount: 14 digits, 4 after the point
 
 
 class UsageTypeInUse(Conflict):
@@ -33,19 +48,119 @@ def _check_aware(value: datetime) -> None:
         raise InvalidInput("A time zone offset is required.", code="naive", attr="usage_at")
 
 
+class FactorTable:
+    """Every factor version of some usage types, looked up by date without a query per row.
+
+    `FactorTable.load([type ids])` reads them in one query; `version_at(type_id, moment)`
+    answers the version valid at `moment` (the latest with valid_from <= its UTC date).
+    """
+
+    def __init__(self, versions: Iterable[EmissionFactor]):
+        self._dates: dict[int, list] = {}
+        self._versions: dict[int, list[EmissionFactor]] = {}
+        for version in sorted(versions, key=lambda v: (v.usage_type_id, v.valid_from)):
+            self._dates.setdefault(version.usage_type_id, []).append(version.valid_from)
+            self._versions.setdefault(version.usage_type_id, []).append(version)
+
+    @classmethod
+    def load(cls, usage_type_ids: Iterable[int]) -> "FactorTable":
+        return cls(EmissionFactor.objects.filter(usage_type_id__in=set(usage_type_ids)))
+
+    def version_at(self, usage_type_id: int, moment: datetime) -> EmissionFactor | None:
+        dates = self._dates.get(usage_type_id, [])
+        index = bisect_right(dates, factor_date(moment))
+        return self._versions[usage_type_id][index - 1] if index else None
+
+
+def factor_version_at(*, usage_type: UsageType, usage_at: datetime) -> EmissionFactor:
+    """The version of `usage_type` valid at `usage_at`; InvalidInput when it has none."""
+    version = usage_type.factor_version_at(usage_at)
+    if version is None:
+        raise _no_factor(usage_type, usage_at)
+    return version
+
+
+def _no_factor(usage_type: UsageType, usage_at: datetime) -> InvalidInput:
+    return InvalidInput(
+        f"{usage_type} has no emission factor valid on {factor_date(usage_at)}.",
+        code="no_factor",
+        attr="usage_at",
+    )
+
+
+def amount_in_type_unit(
+    *, usage_type: UsageType, amount: Decimal, unit: str | None, attr: str = "unit"
+) -> Decimal:
+    """`amount` (given in `unit`, default the type's) in the type's unit, at stored precision.
+
+    UnitError (400 naming `attr`) for an unknown or incompatible unit; InvalidInput naming
+    `amount` when the converted amount rounds to 0 or does not fit.
+    """
+    converted = amount
+    if unit not in (None, ""):
+        converted = amount_convert(
+            amount=amount,
+            from_unit=unit,
+            to_unit=usage_type.unit,
+            type_name=usage_type.name,
+            attr=attr,
+        )
+    converted = converted.quantize(AMOUNT_QUANTUM, rounding=ROUND_HALF_EVEN)
+    if converted <= 0:
+        raise InvalidInput(
+            f"{amount} {unit} is less than 0.0001 {usage_type.unit}, the smallest amount stored.",
+            code="min_value",
+            attr="amount",
+        )
+    if converted >= AMOUNT_MAX:
+        raise InvalidInput(
+            f"{amount} {unit or usage_type.unit} is too large: at most "
+            f"{AMOUNT_MAX - AMOUNT_QUANTUM} {usage_type.unit}.",
+            code="max_value",
+            attr="amount",
+        )
+    return converted
+
+
+def _usage_values(
+    *,
+    usage_type: UsageType,
+    usage_at: datetime,
+    amount: Decimal,
+    unit: str | None,
+    version: EmissionFactor | None = None,
+) -> dict:
+    """The stored fields of a usage: converted amount, version, factor and emissions."""
+    if version is None:
+        version = factor_version_at(usage_type=usage_type, usage_at=usage_at)
+    converted = amount_in_type_unit(usage_type=usage_type, amount=amount, unit=unit)
+    return {
+        "usage_type": usage_type,
+        "usage_at": usage_at,
+        "amount": converted,
+        "input_amount": amount,
+        "input_unit": unit or usage_type.unit,
+        "emission_factor": version,
+        "factor": version.factor,
+        "co2e_kg": co2e_compute(amount=converted, factor=version.factor),
+    }
+
+
 @transaction.atomic
 def usage_create(
-    *, user: User, usage_type: UsageType, usage_at: datetime, amount: Decimal
+    *,
+    user: User,
+    usage_type: UsageType,
+    usage_at: datetime,
+    amount: Decimal,
+    unit: str | None = None,
 ) -> Usage:
-    """Record a usage, freezing the type's current factor and the resulting emissions."""
+    """Record a usage: its amount converted to the type's unit, the factor version valid at
+    `usage_at` and the resulting emissions, all frozen on the row."""
     _check_aware(usage_at)
     usage = Usage(
         user=user,
-        usage_type=usage_type,
-        usage_at=usage_at,
-        amount=amount,
-        factor=usage_type.factor,
-        co2e_kg=co2e_compute(amount=amount, factor=usage_type.factor),
+        **_usage_values(usage_type=usage_type, usage_at=usage_at, amount=amount, unit=unit),
     )
     usage.full_clean()
     usage.save(force_insert=True)
@@ -54,16 +169,33 @@ def usage_create(
 
 @transaction.atomic
 def usage_update(*, usage: Usage, data: dict) -> Usage:
-    """Change a usage. A new type brings its current factor; otherwise the frozen one stays."""
+    """Change a usage. A new type, date, amount or unit takes the version valid at its date
+    (a usage moved to another year takes that year's factor); otherwise nothing is recomputed.
+    """
     fields_check(data=data, fields=USAGE_UPDATABLE_FIELDS)
     if "usage_at" in data:
         _check_aware(data["usage_at"])
-    updates = dict(data)
-    if "usage_type" in data and data["usage_type"] != usage.usage_type:
-        updates["factor"] = data["usage_type"].factor
-    if {"factor", "amount"} & set(updates):
-        updates["co2e_kg"] = co2e_compute(
-            amount=updates.get("amount", usage.amount), factor=updates.get("factor", usage.factor)
+    updates = {key: value for key, value in data.items() if key != "unit"}
+    usage_type = data.get("usage_type", usage.usage_type)
+    changes_measure = any(
+        key in data and data[key] != getattr(usage, key)
+        for key in ("usage_type", "usage_at", "amount")
+    ) or ("unit" in data and data["unit"] not in (None, "", usage.input_unit))
+    if changes_measure:
+        if "amount" in data or "unit" in data:
+            amount = data.get("amount", usage.input_amount or usage.amount)
+            unit = data.get("unit") or (usage.input_unit if "amount" not in data else None)
+        elif usage.input_unit in ("", usage.usage_type.unit) or usage.input_amount is None:
+            amount, unit = usage.amount, None  # entered in the type's unit: it stays as it is
+        else:
+            amount, unit = usage.input_amount, usage.input_unit
+        updates.update(
+            _usage_values(
+                usage_type=usage_type,
+                usage_at=data.get("usage_at", usage.usage_at),
+                amount=amount,
+                unit=unit,
+            )
         )
     model_update(instance=usage, fields=[*USAGE_UPDATABLE_FIELDS, *_DERIVED_FIELDS], data=updates)
     return usage
@@ -94,24 +226,53 @@ def usages_bulk_delete(*, queryset, ids: Sequence[int]) -> int:
     return len(found)
 
 
+class NewUsage(NamedTuple):
+    """One row for usages_bulk_create: `amount` as given, in `unit` (default the type's)."""
+
+    usage_type: UsageType
+    usage_at: datetime
+    amount: Decimal
+    unit: str | None = None
+    user_id: str | None = None  # default: usages_bulk_create's `user`
+
+
 @transaction.atomic
 def usages_bulk_create(
-    *, user: User, rows: Iterable[tuple[UsageType, datetime, Decimal]], batch_size: int = 2000
+    *,
+    rows: Iterable[tuple],
+    user: User | None = None,
+    batch_size: int = 2000,
 ) -> int:
-    """Insert many usages for one user (demo data, benchmarks); factors frozen as in create."""
-    objs = [
-        Usage(
-            user=user,
-            usage_type=usage_type,
-            usage_at=usage_at,
-            amount=amount,
-            factor=usage_type.factor,
-            co2e_kg=co2e_compute(amount=amount, factor=usage_type.factor),
+    """Insert many usages (demo data, imports, benchmarks) as usage_create would write them:
+    amounts converted to the type's unit, each with the version valid at its date. One query
+    reads the versions, then one INSERT per `batch_size` rows.
+
+    `rows` are NewUsage tuples (or plain `(usage_type, usage_at, amount)` for `user`). A row
+    that breaks a rule raises the same error as usage_create would and nothing is saved;
+    callers that report every bad row validate them first (carbon.imports).
+    """
+    rows = [NewUsage(*row) for row in rows]
+    table = FactorTable.load(row.usage_type.pk for row in rows)
+    objs = []
+    for row in rows:
+        version = table.version_at(row.usage_type.pk, row.usage_at)
+        if version is None:
+            raise _no_factor(row.usage_type, row.usage_at)
+        values = _usage_values(
+            usage_type=row.usage_type,
+            usage_at=row.usage_at,
+            amount=row.amount,
+            unit=row.unit,
+            version=version,
         )
-        for usage_type, usage_at, amount in rows
-    ]
+        objs.append(Usage(user_id=row.user_id or user.pk, **values))
     Usage.objects.bulk_create(objs, batch_size=batch_size)
     return len(objs)
+
+
+def _check_unit(unit: str) -> None:
+    if not unit_is_known(unit):
+        unit_parse(unit)  # raises UnitError naming `unit`
 
 
 @transaction.atomic
@@ -122,18 +283,93 @@ def usage_type_create(
     factor: Decimal,
     scope: int | None = None,
     source: str = "",
+    actor: User | None = None,
 ) -> UsageType:
-    usage_type = UsageType(name=name, unit=unit, factor=factor, scope=scope, source=source)
+    """A new type; `factor` becomes its first version, valid from 1900-01-01."""
+    _check_unit(unit)
+    usage_type = UsageType(name=name, unit=unit, scope=scope, source=source)
     usage_type.full_clean()
     usage_type.save(force_insert=True)
+    emission_factor_add(
+        usage_type=usage_type,
+        factor=factor,
+        valid_from=FACTOR_VALID_FROM_MIN,
+        source=source,
+        note="First version, given when the type was created.",
+        actor=actor,
+    )
     return usage_type
 
 
 @transaction.atomic
-def usage_type_update(*, usage_type: UsageType, data: dict) -> UsageType:
-    """Change a type. Existing usages keep the factor they were written with."""
-    model_update(instance=usage_type, fields=USAGE_TYPE_FIELDS, data=data)
+def usage_type_update(*, usage_type: UsageType, data: dict, actor: User | None = None) -> UsageType:
+    """Change a type. A new `factor` is added as a version valid from today (UTC): existing
+    usages keep the factor they were written with until a recalculation."""
+    fields_check(data=data, fields=USAGE_TYPE_FIELDS)
+    data = dict(data)
+    factor = data.pop("factor", None)
+    if "unit" in data and data["unit"] != usage_type.unit:
+        _check_unit(data["unit"])
+        if usage_type.usages.exists():
+            raise InvalidInput(
+                "The unit of a type with usages cannot change: their amounts are in it.",
+                code="not_updatable",
+                attr="unit",
+            )
+    model_update(instance=usage_type, fields=USAGE_TYPE_FIELDS - {"factor"}, data=data)
+    if factor is not None and factor != usage_type.factor:
+        today = timezone.now().astimezone(UTC).date()
+        version = EmissionFactor.objects.filter(usage_type=usage_type, valid_from=today).first()
+        if version is not None and not version.usages.exists():
+            # A second change on the same day corrects that day's version.
+            model_update(instance=version, fields=["factor"], data={"factor": factor})
+        else:
+            emission_factor_add(
+                usage_type=usage_type,
+                factor=factor,
+                valid_from=today,
+                source=usage_type.source,
+                note="Added by a change of the type's factor.",
+                actor=actor,
+            )
+        usage_type.__dict__.pop("factor", None)  # the cached current factor
     return usage_type
+
+
+class FactorVersionExists(Conflict):
+    default_code = "factor_version_exists"
+
+
+@transaction.atomic
+def emission_factor_add(
+    *,
+    usage_type: UsageType,
+    factor: Decimal,
+    valid_from: date,
+    source: str = "",
+    note: str = "",
+    actor: User | None = None,
+) -> EmissionFactor:
+    """Add a version of `usage_type`'s factor valid from `valid_from`. Saved usages are not
+    touched: a recalculation applies it to them."""
+    if EmissionFactor.objects.filter(usage_type=usage_type, valid_from=valid_from).exists():
+        raise FactorVersionExists(
+            f"{usage_type} already has a factor valid from {valid_from}; versions are never "
+            "edited: add one from another date.",
+            attr="valid_from",
+        )
+    version = EmissionFactor(
+        usage_type=usage_type,
+        factor=factor,
+        valid_from=valid_from,
+        source=source or usage_type.source,
+        note=note,
+        created_by=actor,
+    )
+    version.full_clean()
+    version.save(force_insert=True)
+    usage_type.__dict__.pop("factor", None)
+    return version
 
 
 @transaction.atomic

@@ -49,8 +49,8 @@ def seed(args) -> dict:
     from knox.models import AuthToken
 
     from activity.services import members_populate
-    from carbon.models import Usage, UsageType
-    from carbon.services import co2e_compute
+    from carbon.models import UsageType
+    from carbon.services import NewUsage, usages_bulk_create
     from inventory.services import customer_create, item_create
     from members.services import user_create
 
@@ -73,10 +73,9 @@ def seed(args) -> dict:
     _instance, member_token = AuthToken.objects.create(member)
     _timed(timings, "users+tokens", started)
 
-    # Usages: rows built exactly as the carbon service does (the type's factor frozen, co2e from
-    # its co2e_compute), inserted in bulk. Its usages_bulk_create takes one member per call,
-    # which would be 10,000 round trips here (~40 s). A share belongs to the token member so
-    # that its own page is realistic.
+    # Usages: through the carbon service's bulk insert (each row with the factor version valid
+    # at its date), owners spread over the seeded members. A share belongs to the token member
+    # so that its own page is realistic.
     started = time.perf_counter()
     types = list(UsageType.objects.filter(pk__in=USAGE_TYPE_IDS).order_by("pk"))
     if not types:
@@ -92,19 +91,9 @@ def seed(args) -> dict:
     for owner in owners:
         usage_type = types[int(rng.random() * len(types))]
         amount = Decimal(1 + int(rng.random() * 100_000)) / 100
-        rows.append(
-            Usage(
-                user_id=owner,
-                usage_type=usage_type,
-                usage_at=now - dt.timedelta(seconds=int(rng.random() * year_seconds)),
-                amount=amount,
-                factor=usage_type.factor,
-                co2e_kg=co2e_compute(amount=amount, factor=usage_type.factor),
-            )
-        )
-    with transaction.atomic():
-        Usage.objects.bulk_create(rows, batch_size=5000)
-    created = len(rows)
+        usage_at = now - dt.timedelta(seconds=int(rng.random() * year_seconds))
+        rows.append(NewUsage(usage_type, usage_at, amount, user_id=owner))
+    created = usages_bulk_create(rows=rows, batch_size=5000)
     _timed(timings, "usages", started)
 
     # Items and customers: the inventory services.
