@@ -1,6 +1,7 @@
 """The summary endpoints (JSON and SVG) and the member's /carbon/ page."""
 
-from datetime import datetime
+from datetime import UTC, datetime
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
@@ -33,6 +34,7 @@ def _summary_for(request) -> Summary:
     return usage_summary(
         queryset=queryset,
         group_by=params["group_by"],
+        split=params.get("split"),
         tz=params.get("tz") or request.user.tz,
         usage_at_after=params["usage_at_after"],
         usage_at_before=params["usage_at_before"],
@@ -41,6 +43,7 @@ def _summary_for(request) -> Summary:
 
 SUMMARY_ERRORS = [
     ("group_by", ["invalid_choice"]),
+    ("split", ["invalid_choice", "split_needs_period"]),
     ("usage_at_after", ["invalid", "naive", "overflow", "out_of_range"]),
     (
         "usage_at_before",
@@ -60,7 +63,7 @@ def _summary_validation_errors(view):
 
 @_summary_validation_errors
 class UsageSummaryView(APIView):
-    """Totals per day, week or month (cut in `tz`) or per usage type, computed in the database."""
+    """Totals per day, week, month or year (cut in `tz`), usage type or scope: one query."""
 
     @extend_schema(parameters=[SummaryQuerySerializer], responses={200: SummarySerializer})
     def get(self, request):
@@ -112,9 +115,28 @@ class UsageSummarySVGView(APIView):
         return super().finalize_response(request, response, *args, **kwargs)
 
 
+def _scope_rows(summary: Summary) -> list[dict]:
+    """The page's table: kg CO2e and share of the total per scope (all four, zeros too)."""
+    total = summary.co2e_kg
+    return [
+        {
+            "label": part.label,
+            "count": part.count,
+            "co2e_kg": part.co2e_kg,
+            "share": f"{part.co2e_kg / total * 100:.1f} %" if total else None,
+        }
+        for part in summary.scopes
+    ]
+
+
+def _utc_iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
 @login_required
 def carbon_page(request):
-    """A small page for a signed-in member: their last 12 months as a chart and latest usages."""
+    """A small page for a signed-in member: their last 12 months as a chart, per scope, and
+    their latest usages, with the same 12 months as a CSV download."""
     zone = ZoneInfo(request.user.tz)
     now = timezone.now().astimezone(zone)
     months_back = now.year * 12 + now.month - 1 - 11
@@ -127,11 +149,15 @@ def carbon_page(request):
         usage_at_after=start,
         usage_at_before=now,
     )
+    period = urlencode({"usage_at_after": _utc_iso(start), "usage_at_before": _utc_iso(now)})
     context = {
         "summary": summary,
         # The SVG template autoescapes every value it prints, so the result is safe markup.
         "chart_svg": mark_safe(summary_svg(summary=summary, title="Your kg CO2e per month")),  # noqa: S308
         "total": chart_context(summary=summary)["total"],
+        "scopes": _scope_rows(summary),
+        "export_url": f"/api/v1/usages/export.csv?{period}",
+        "period_start": start,
         "latest": own[:12],
     }
     return render(request, "carbon/page.html", context)
