@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -6,13 +6,19 @@ from rest_framework import serializers
 
 from carbon.filters import SPACE_OFFSET_RE
 from carbon.models import (
+    FACTOR_VALID_FROM_MAX,
+    FACTOR_VALID_FROM_MIN,
+    EmissionFactor,
+    Recalculation,
     Usage,
     UsageType,
     validate_usage_at,
+    validate_usage_at_before,
 )
 from carbon.units import UNIT_MAX_LENGTH
 from core.constants import MAX_DB_ID
 from core.serializers import StrictFieldsMixin, bulk_delete_serializer
+from core.validators import validate_single_line
 from members.models import User
 
 # 5 years of 365 days plus two leap days.
@@ -38,18 +44,159 @@ class AwareDateTimeField(serializers.DateTimeField):
         return super().enforce_timezone(value)
 
 
+FACTOR_MIN = Decimal("0.000001")
+
+
+def validate_valid_from(value: date) -> None:
+    if not FACTOR_VALID_FROM_MIN <= value <= FACTOR_VALID_FROM_MAX:
+        raise serializers.ValidationError(
+            f"Must be from {FACTOR_VALID_FROM_MIN} to {FACTOR_VALID_FROM_MAX}.",
+            code="out_of_range",
+        )
+
+
 class UsageTypeSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    unit = serializers.CharField(
+        max_length=UNIT_MAX_LENGTH,
+        validators=[validate_single_line],
+        help_text="The unit usages of this type are stored in: a unit of energy, volume, mass "
+        "or distance that the server can convert (kwh, MWh, l, m3, m^3, gal, kg, t, km, ...); "
+        "anything else is a 400 `invalid_unit` naming `unit`. It cannot change once the type "
+        "has usages (400 `not_updatable`).",
+    )
     factor = serializers.DecimalField(
         max_digits=12,
         decimal_places=6,
-        min_value=Decimal("0.000001"),
-        help_text="kg CO2e per unit (> 0). Changing it leaves existing usages as they were.",
+        min_value=FACTOR_MIN,
+        help_text="kg CO2e per unit (> 0) of the version valid today (UTC). On create it becomes "
+        "the type's first version, valid from 1900-01-01. On PATCH/PUT a new value adds a "
+        "version valid from today (a second change on the same day corrects that version while "
+        "no usage uses it; once one does, 409 `factor_version_exists`): saved usages keep the "
+        "factor they were written with until a recalculation. Versions: "
+        "/api/v1/usage-types/{id}/factors/.",
     )
 
     class Meta:
         model = UsageType
         fields = ["id", "name", "unit", "factor", "scope", "source"]
         read_only_fields = ["id"]
+
+
+class EmissionFactorSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    factor = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=6,
+        min_value=FACTOR_MIN,
+        help_text="kg CO2e per unit of the type (> 0).",
+    )
+    valid_from = serializers.DateField(
+        validators=[validate_valid_from],
+        help_text="First day (UTC) the factor applies to, from 1900-01-01 to 2199-12-31; it "
+        "applies until the next version's. One version per type and date (409 "
+        "`factor_version_exists`).",
+    )
+    source = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        validators=[validate_single_line],
+        help_text="Where the factor comes from. Default: the type's source.",
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="Why the version was added."
+    )
+    created_by = serializers.CharField(
+        source="created_by_id",
+        read_only=True,
+        allow_null=True,
+        help_text="Who added it (null for the migration and the system).",
+    )
+
+    class Meta:
+        model = EmissionFactor
+        fields = [
+            "id",
+            "usage_type",
+            "factor",
+            "valid_from",
+            "source",
+            "note",
+            "created_at",
+            "created_by",
+        ]
+        read_only_fields = ["id", "usage_type", "created_at", "created_by"]
+        validators = []  # (usage_type, valid_from) is the service's 409, not a 400
+
+
+class RecalculateSerializer(StrictFieldsMixin, serializers.Serializer):
+    usage_at_after = AwareDateTimeField(
+        validators=[validate_usage_at],
+        help_text="Start (inclusive), ISO 8601 with offset, from 1900.",
+    )
+    usage_at_before = AwareDateTimeField(
+        validators=[validate_usage_at_before],
+        help_text="End (exclusive), ISO 8601 with offset, later than usage_at_after, up to 2200.",
+    )
+
+    def validate(self, attrs):
+        if attrs["usage_at_after"] >= attrs["usage_at_before"]:
+            raise serializers.ValidationError(
+                {"usage_at_before": "Must be later than usage_at_after."}, code="range_empty"
+            )
+        return attrs
+
+
+class RecalculationSerializer(serializers.ModelSerializer):
+    run_by = serializers.CharField(
+        source="run_by_id", read_only=True, allow_null=True, help_text="Who ran it."
+    )
+
+    class Meta:
+        model = Recalculation
+        fields = [
+            "id",
+            "usage_type",
+            "usage_at_after",
+            "usage_at_before",
+            "usages_checked",
+            "usages_changed",
+            "co2e_kg_before",
+            "co2e_kg_after",
+            "run_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class EstimateSerializer(StrictFieldsMixin, serializers.Serializer):
+    usage_type = serializers.PrimaryKeyRelatedField(queryset=UsageType.objects.all())
+    amount = serializers.DecimalField(
+        max_digits=24,
+        decimal_places=10,
+        min_value=Decimal("0.0000000001"),
+        help_text="> 0, in `unit`, as for a usage.",
+    )
+    unit = serializers.CharField(
+        required=False,
+        max_length=UNIT_MAX_LENGTH,
+        help_text="The unit `amount` is given in (default: the type's unit; any unit of the "
+        "same dimension).",
+    )
+    at = AwareDateTimeField(
+        required=False,
+        validators=[validate_usage_at],
+        help_text="When the usage happens (ISO 8601 with offset), from 1900 up to 2200: the "
+        "factor version valid then is used. Default: now.",
+    )
+
+
+class EstimateResultSerializer(serializers.Serializer):
+    co2e_kg = serializers.DecimalField(max_digits=20, decimal_places=6)
+    factor = serializers.DecimalField(max_digits=12, decimal_places=6)
+    factor_valid_from = serializers.DateField()
+    source = serializers.CharField()
+    amount_in_type_unit = serializers.DecimalField(max_digits=14, decimal_places=4)
+    unit = serializers.CharField(help_text="The type's unit, which amount_in_type_unit is in.")
 
 
 class UsageSerializer(StrictFieldsMixin, serializers.ModelSerializer):

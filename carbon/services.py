@@ -6,15 +6,19 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import NamedTuple
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
 from carbon.models import (
     AMOUNT_QUANTUM,
     CO2E_QUANTUM,
+    FACTOR_VALID_FROM_MAX,
     FACTOR_VALID_FROM_MIN,
+    USAGE_AT_MAX,
+    USAGE_AT_MIN,
     EmissionFactor,
+    Recalculation,
     Usage,
     UsageType,
     factor_date,
@@ -352,12 +356,16 @@ def emission_factor_add(
 ) -> EmissionFactor:
     """Add a version of `usage_type`'s factor valid from `valid_from`. Saved usages are not
     touched: a recalculation applies it to them."""
-    if EmissionFactor.objects.filter(usage_type=usage_type, valid_from=valid_from).exists():
-        raise FactorVersionExists(
-            f"{usage_type} already has a factor valid from {valid_from}; versions are never "
-            "edited: add one from another date.",
+    if not FACTOR_VALID_FROM_MIN <= valid_from <= FACTOR_VALID_FROM_MAX:
+        raise InvalidInput(
+            f"Must be from {FACTOR_VALID_FROM_MIN} to {FACTOR_VALID_FROM_MAX}.",
+            code="out_of_range",
             attr="valid_from",
         )
+    if factor is None or factor <= 0:
+        raise InvalidInput("The emission factor must be greater than 0.", attr="factor")
+    if EmissionFactor.objects.filter(usage_type=usage_type, valid_from=valid_from).exists():
+        raise _version_exists(usage_type, valid_from)
     version = EmissionFactor(
         usage_type=usage_type,
         factor=factor,
@@ -367,9 +375,21 @@ def emission_factor_add(
         created_by=actor,
     )
     version.full_clean()
-    version.save(force_insert=True)
+    try:
+        with transaction.atomic():  # a savepoint: the same date added at the same moment
+            version.save(force_insert=True)
+    except IntegrityError:
+        raise _version_exists(usage_type, valid_from) from None
     usage_type.__dict__.pop("factor", None)
     return version
+
+
+def _version_exists(usage_type: UsageType, valid_from: date) -> "FactorVersionExists":
+    return FactorVersionExists(
+        f"{usage_type} already has a factor valid from {valid_from}; versions are never "
+        "edited: add one from another date.",
+        attr="valid_from",
+    )
 
 
 @transaction.atomic
@@ -379,3 +399,100 @@ def usage_type_delete(*, usage_type: UsageType) -> None:
         usage_type.delete()
     except ProtectedError:
         raise UsageTypeInUse(f"{usage_type} has usages and cannot be deleted.") from None
+
+
+def _check_range(*, usage_at_after: datetime, usage_at_before: datetime) -> None:
+    for attr, value in (("usage_at_after", usage_at_after), ("usage_at_before", usage_at_before)):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise InvalidInput("A time zone offset is required.", code="naive", attr=attr)
+    if not USAGE_AT_MIN <= usage_at_after < USAGE_AT_MAX:
+        raise InvalidInput(
+            "Must be from 1900-01-01T00:00:00Z up to 2200-01-01T00:00:00Z (exclusive).",
+            code="out_of_range",
+            attr="usage_at_after",
+        )
+    if not USAGE_AT_MIN < usage_at_before <= USAGE_AT_MAX:
+        raise InvalidInput(
+            "Must be after 1900-01-01T00:00:00Z and at most 2200-01-01T00:00:00Z.",
+            code="out_of_range",
+            attr="usage_at_before",
+        )
+    if usage_at_after >= usage_at_before:
+        raise InvalidInput(
+            "Must be later than usage_at_after.", code="range_empty", attr="usage_at_before"
+        )
+
+
+@transaction.atomic
+def usages_recalculate(
+    *,
+    usage_type: UsageType,
+    usage_at_after: datetime,
+    usage_at_before: datetime,
+    actor: User | None,
+    batch_size: int = 2000,
+) -> Recalculation:
+    """Re-apply `usage_type`'s factor versions to its usages (every member's) with
+    usage_at_after <= usage_at < usage_at_before: each takes the version valid at its date.
+    Writes only the usages that change, and records a Recalculation."""
+    _check_range(usage_at_after=usage_at_after, usage_at_before=usage_at_before)
+    # One transaction: the usages are locked (in primary-key order, so two recalculations of
+    # overlapping ranges queue instead of deadlocking), read, rewritten and counted together;
+    # a usage written meanwhile waits, and the record matches what was changed.
+    UsageType.objects.select_for_update().filter(pk=usage_type.pk).exists()
+    usages = list(
+        Usage.objects.select_for_update()
+        .filter(usage_type=usage_type, usage_at__gte=usage_at_after, usage_at__lt=usage_at_before)
+        .order_by("pk")
+        .only("pk", "usage_at", "amount", "factor", "emission_factor_id", "co2e_kg")
+    )
+    table = FactorTable.load([usage_type.pk])
+    now = timezone.now()
+    before = after = Decimal(0)
+    changed = []
+    for usage in usages:
+        before += usage.co2e_kg
+        version = table.version_at(usage_type.pk, usage.usage_at)
+        if version is not None:
+            co2e_kg = co2e_compute(amount=usage.amount, factor=version.factor)
+            if (usage.emission_factor_id, usage.factor, usage.co2e_kg) != (
+                version.pk,
+                version.factor,
+                co2e_kg,
+            ):
+                usage.emission_factor_id = version.pk
+                usage.factor = version.factor
+                usage.co2e_kg = co2e_kg
+                usage.updated_at = now
+                changed.append(usage)
+        after += usage.co2e_kg
+    Usage.objects.bulk_update(
+        changed, ["factor", "emission_factor", "co2e_kg", "updated_at"], batch_size=batch_size
+    )
+    recalculation = Recalculation(
+        usage_type=usage_type,
+        usage_at_after=usage_at_after,
+        usage_at_before=usage_at_before,
+        usages_checked=len(usages),
+        usages_changed=len(changed),
+        co2e_kg_before=before,
+        co2e_kg_after=after,
+        run_by=actor,
+    )
+    recalculation.save(force_insert=True)
+    return recalculation
+
+
+class FactorVersionInUse(Conflict):
+    default_code = "factor_version_in_use"
+
+
+@transaction.atomic
+def emission_factor_delete(*, emission_factor: EmissionFactor) -> None:
+    """Delete a version no usage uses (a typo caught in time); a used one stays forever."""
+    try:
+        emission_factor.delete()
+    except ProtectedError:
+        raise FactorVersionInUse(
+            f"{emission_factor} is used by usages: versions they use are never deleted."
+        ) from None

@@ -6,6 +6,7 @@ from core.routers import OptionalSlashRouter, optional_slash_path
 router = OptionalSlashRouter()
 router.register("api/v1/usage-types", views.UsageTypeViewSet, basename="usage-type")
 router.register("api/v1/usages", views.UsageViewSet, basename="usage")
+router.register("api/v1/recalculations", views.RecalculationViewSet, basename="recalculation")
 
 urlpatterns = [
     # Before the router's: `summary` would otherwise be read as a usage id.
@@ -28,6 +29,7 @@ urlpatterns = [
         views.UserUsageListView.as_view(),
         name="user-usage-list",
     ),
+    optional_slash_path("api/v1/estimate/", views.EstimateView.as_view(), name="estimate"),
     path("carbon/", summary_views.carbon_page, name="carbon-page"),
     *router.urls,
 ]

@@ -1,3 +1,6 @@
+import django_filters
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import exceptions, generics, mixins, permissions
@@ -5,26 +8,66 @@ from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from carbon import selectors, services
-from carbon.filters import UsageFilter
-from carbon.models import Usage
+from carbon.estimates import usage_estimate
+from carbon.filters import IdFilter, UsageFilter
+from carbon.models import EmissionFactor, Recalculation, Usage
 from carbon.serializers import (
     BulkDeleteSerializer,
+    EmissionFactorSerializer,
+    EstimateResultSerializer,
+    EstimateSerializer,
+    RecalculateSerializer,
+    RecalculationSerializer,
     UsageSerializer,
     UsageTypeSerializer,
 )
 from core.parsers import JSONParser
-from core.permissions import IsStaffOrReadOnly
+from core.permissions import IsStaffOrReadOnly, StaffWithPerms
 from core.serializers import BulkDeleteResultSerializer, ConflictErrorResponseSerializer
 
 USAGE_ORDERING = ["usage_at", "amount", "co2e_kg", "created_at"]
 
 
-@extend_schema_view(
-    destroy=extend_schema(responses={204: None, 409: ConflictErrorResponseSerializer})
+# A type's unit is one the server can convert (carbon.units); it is fixed once used.
+_UNIT_ERRORS = extend_validation_errors(
+    ["invalid_unit", "not_updatable"],
+    field_name="unit",
+    actions=["create", "update", "partial_update"],
 )
+_VALID_FROM_ERRORS = extend_validation_errors(
+    ["out_of_range"], field_name="valid_from", actions=["factors"], methods=["post"]
+)
+_RECALCULATE_ERRORS = [
+    extend_validation_errors(codes, field_name=name, actions=["recalculate"])
+    for name, codes in (
+        ("usage_at_after", ["naive", "overflow", "out_of_range"]),
+        ("usage_at_before", ["naive", "overflow", "out_of_range", "range_empty"]),
+    )
+]
+
+
+def _recalculate_errors(view):
+    for decorate in _RECALCULATE_ERRORS:
+        view = decorate(view)
+    return view
+
+
+@extend_schema_view(
+    destroy=extend_schema(responses={204: None, 409: ConflictErrorResponseSerializer}),
+    partial_update=extend_schema(
+        responses={200: UsageTypeSerializer, 409: ConflictErrorResponseSerializer}
+    ),
+    update=extend_schema(
+        responses={200: UsageTypeSerializer, 409: ConflictErrorResponseSerializer}
+    ),
+)
+@_UNIT_ERRORS
+@_VALID_FROM_ERRORS
+@_recalculate_errors
 class UsageTypeViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -42,17 +85,88 @@ class UsageTypeViewSet(
     search_fields = ["name", "unit"]
     lookup_value_regex = r"\d+"
 
+    required_perms = {"recalculate": ["carbon.add_recalculation"]}
+
     def get_queryset(self):
         return selectors.usage_type_list()
 
     def perform_create(self, serializer):
-        serializer.instance = services.usage_type_create(**serializer.validated_data)
+        serializer.instance = services.usage_type_create(
+            **serializer.validated_data, actor=self.request.user
+        )
 
     def perform_update(self, serializer):
-        services.usage_type_update(usage_type=serializer.instance, data=serializer.validated_data)
+        services.usage_type_update(
+            usage_type=serializer.instance,
+            data=serializer.validated_data,
+            actor=self.request.user,
+        )
 
     def perform_destroy(self, instance):
         services.usage_type_delete(usage_type=instance)
+
+    @extend_schema(
+        methods=["get"],
+        request=None,
+        responses={200: EmissionFactorSerializer(many=True)},
+        description="The type's factor versions, oldest first (the order they apply in). "
+        "Anyone signed in.",
+    )
+    @extend_schema(
+        methods=["post"],
+        request=EmissionFactorSerializer,
+        responses={201: EmissionFactorSerializer, 409: ConflictErrorResponseSerializer},
+        description="Add a version (staff). Saved usages are not changed: a recalculation "
+        "applies it to them. A date that already has a version is a 409.",
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="factors",
+        filter_backends=[],
+        parser_classes=[JSONParser],
+    )
+    def factors(self, request, pk=None):
+        usage_type = self.get_object()
+        if request.method == "POST":
+            serializer = EmissionFactorSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            version = services.emission_factor_add(
+                usage_type=usage_type, **serializer.validated_data, actor=request.user
+            )
+            return Response(EmissionFactorSerializer(version).data, status=201)
+        page = self.paginate_queryset(_factor_versions(usage_type))
+        return self.get_paginated_response(EmissionFactorSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=RecalculateSerializer,
+        responses={201: RecalculationSerializer},
+        description="Re-apply the type's factor versions to its usages (every member's) in "
+        "the range: each takes the version valid at its date. One transaction; recorded as "
+        "a Recalculation. Staff with the carbon.add_recalculation permission.",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="recalculate",
+        filter_backends=[],
+        parser_classes=[JSONParser],
+        permission_classes=[StaffWithPerms],
+    )
+    def recalculate(self, request, pk=None):
+        usage_type = self.get_object()
+        serializer = RecalculateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        recalculation = services.usages_recalculate(
+            usage_type=usage_type, **serializer.validated_data, actor=request.user
+        )
+        return Response(RecalculationSerializer(recalculation).data, status=201)
+
+
+def _factor_versions(usage_type):
+    """A type's versions in the order they apply (belongs in carbon.selectors; kept here until
+    that module's owner moves it)."""
+    return EmissionFactor.objects.filter(usage_type=usage_type).order_by("valid_from", "id")
 
 
 class UsageListMixin:
@@ -157,3 +271,47 @@ class UserUsageListView(UsageListMixin, generics.ListAPIView):
         if queryset is None:
             raise exceptions.NotFound("No such member.")
         return queryset
+
+
+class RecalculationFilter(django_filters.FilterSet):
+    usage_type = IdFilter(field_name="usage_type_id", label="Usage type id.")
+
+    class Meta:
+        model = Recalculation
+        fields = ["usage_type"]
+
+
+class RecalculationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
+    """Recorded recalculations, newest first. Staff with carbon.view_recalculation."""
+
+    serializer_class = RecalculationSerializer
+    permission_classes = [StaffWithPerms]
+    required_perms = {"*": ["carbon.view_recalculation"]}
+    filterset_class = RecalculationFilter
+    filter_backends = [DjangoFilterBackend]
+    lookup_value_regex = r"\d+"
+    queryset = Recalculation.objects.order_by("-created_at", "-id")
+
+
+@extend_validation_errors(
+    ["invalid_unit", "incompatible_unit"], field_name="unit", methods=["post"]
+)
+@extend_validation_errors(["out_of_range", "naive", "overflow"], field_name="at", methods=["post"])
+@extend_validation_errors(["min_value", "max_value"], field_name="amount", methods=["post"])
+class EstimateView(APIView):
+    """What a usage would emit, computed as a saved usage would be; nothing is saved."""
+
+    parser_classes = [JSONParser]
+
+    @extend_schema(request=EstimateSerializer, responses={200: EstimateResultSerializer})
+    def post(self, request):
+        serializer = EstimateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        estimate = usage_estimate(
+            usage_type=data["usage_type"],
+            amount=data["amount"],
+            unit=data.get("unit"),
+            at=data.get("at") or timezone.now(),
+        )
+        return Response(EstimateResultSerializer(estimate).data)

@@ -201,12 +201,20 @@ ESCAPED_HTML = "&lt;script&gt;alert(1)&lt;/script&gt;"
 SQL = INJECTIONS["sql"]
 
 
+# A type's unit must be one the server converts (an injection string there is a 400), so the
+# quotes go into the name, next to the markup, and into the source.
+MARKUP_NAME = f"{HTML} {SQL}"
+
+
 def _usage_of_a_markup_type(world) -> dict:
     """Through the API: staff create a usage type named with markup, the member logs a usage."""
     staff, member = world.clients["staff"], world.clients["member"]
     usage_type = staff.post(
-        "/api/v1/usage-types/", {"name": HTML, "unit": SQL[:20], "factor": "1.5"}, format="json"
+        "/api/v1/usage-types/",
+        {"name": MARKUP_NAME, "unit": "kWh", "factor": "1.5", "source": SQL},
+        format="json",
     ).json()
+    assert (usage_type["name"], usage_type["source"]) == (MARKUP_NAME, SQL)
     usage_at = (timezone.now() - timedelta(days=3)).isoformat()
     usage = member.post(
         "/api/v1/usages/",
@@ -222,8 +230,8 @@ def test_markup_in_a_usage_type_name_is_escaped_in_the_svg_chart(world):
     member = world.clients["member"]
     summary = member.get("/api/v1/usages/summary/", {"group_by": "usage_type"}).json()
     svg = member.get("/api/v1/usages/summary.svg", {"group_by": "usage_type"})
-    assert usage_type["name"] == HTML
-    assert HTML in [bucket["usage_type"]["name"] for bucket in summary["buckets"]]
+    assert usage_type["name"] == MARKUP_NAME
+    assert MARKUP_NAME in [bucket["usage_type"]["name"] for bucket in summary["buckets"]]
     assert svg["Content-Type"].startswith("image/svg+xml")
     assert ESCAPED_HTML in svg.content.decode()
     assert "<script" not in svg.content.decode()
@@ -237,7 +245,7 @@ def test_markup_in_names_is_escaped_on_the_carbon_page(world, client):
     assert patched.json()["real_name"] == HTML
     assert page.count(ESCAPED_HTML) >= 2  # the member's name and the usage type's
     assert "<script" not in page
-    assert "&#x27;; DROP TABLE" in page  # the unit, quote escaped
+    assert "&#x27;; DROP TABLE" in page  # the type's name, quote escaped
 
 
 def test_markup_and_quotes_print_verbatim_on_the_invoice_pdf(world):

@@ -1,8 +1,10 @@
 """The carbon admin is a door onto the carbon services, like the API."""
 
+from datetime import UTC, date
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from carbon.models import Usage, UsageType
 from tests.carbon.factories import UsageFactory, UsageTypeFactory
@@ -16,10 +18,12 @@ def test_a_usage_type_added_in_the_admin_is_validated_like_the_api(superuser_cli
 
     assert response.status_code == 200  # the form again, with the error
     assert "control characters" in response.content.decode()
-    assert not UsageType.objects.filter(unit="l", factor=Decimal("2.68")).exists()
+    assert not UsageType.objects.filter(unit="l", factors__factor=Decimal("2.68")).exists()
 
 
-def test_a_factor_changed_in_the_admin_leaves_saved_usages_as_they_were(superuser_client):
+def test_a_factor_changed_in_the_admin_adds_a_version_and_leaves_saved_usages_as_they_were(
+    superuser_client, superuser
+):
     usage_type = UsageTypeFactory(name="diesel", unit="l", factor=Decimal("2.5"))
     usage = UsageFactory(usage_type=usage_type, amount=Decimal("10"))
 
@@ -29,8 +33,13 @@ def test_a_factor_changed_in_the_admin_leaves_saved_usages_as_they_were(superuse
     )
 
     assert response.status_code == 302, response.content.decode()[:2000]
-    usage_type.refresh_from_db()
+    usage_type = UsageType.objects.get(pk=usage_type.pk)
     assert (usage_type.factor, usage_type.source) == (Decimal("3.0"), "DEFRA 2024")
+    today = timezone.now().astimezone(UTC).date()
+    assert list(usage_type.factors.values_list("valid_from", "factor", "created_by")) == [
+        (date(1900, 1, 1), Decimal("2.5"), None),
+        (today, Decimal("3.0"), superuser.pk),
+    ]
     usage.refresh_from_db()
     assert (usage.factor, usage.co2e_kg) == (Decimal("2.5"), Decimal("25"))
 

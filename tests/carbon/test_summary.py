@@ -182,13 +182,14 @@ def test_factor_change_leaves_history_and_summary_unchanged(staff_client, user, 
     client = make_token_client(user)
     assert client.get(SUMMARY, RANGE).json()["total"]["co2e_kg"] == "15.000000"
     assert client.get("/api/v1/usages/").json()["results"][0]["co2e_kg"] == "15.000000"
-    assert (
-        client.post(
-            "/api/v1/usages/",
-            {"usage_type": 100, "usage_at": "2024-03-06T00:00:00Z", "amount": "1"},
-        ).json()["co2e_kg"]
-        == "100.000000"
-    )
+
+    def co2e_kg(usage_at: str) -> str:
+        body = {"usage_type": 100, "usage_at": usage_at, "amount": "1"}
+        return client.post("/api/v1/usages/", body).json()["co2e_kg"]
+
+    # The new factor is a version valid from today: a usage of 2024 still takes 2024's.
+    assert co2e_kg("2024-03-06T00:00:00Z") == "1.500000"
+    assert co2e_kg(datetime.now(UTC).isoformat()) == "100.000000"
 
 
 def test_chart_renders_the_buckets(auth_client, dst_usages):

@@ -2,7 +2,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from carbon import services
 from carbon.models import Usage, UsageType
 from tests.carbon.conftest import error_attrs
 from tests.carbon.factories import UsageFactory
@@ -79,7 +81,7 @@ def test_staff_without_user_creates_for_themself(staff_client):
         ({"amount": "-1"}, "amount"),
         ({"amount": "0"}, "amount"),
         ({"amount": "abc"}, "amount"),
-        ({"amount": "1.00001"}, "amount"),
+        ({"amount": "1.00000000001"}, "amount"),  # 11 decimal places: at most 10
         ({"usage_type": 999}, "usage_type"),
         ({"usage_type": 2**70}, "usage_type"),
         ({"usage_type": "heating"}, "usage_type"),
@@ -187,9 +189,13 @@ def test_pagination(auth_client):
     assert (body["count"], len(body["results"]), body["next"]) == (5, 1, None)
 
 
-def test_update_amount_keeps_the_frozen_factor(auth_client):
-    usage = UsageFactory(user=auth_client.user)
-    UsageType.objects.filter(pk=100).update(factor=Decimal("9"))
+def test_update_amount_keeps_the_factor_valid_at_the_usages_date(auth_client):
+    usage = UsageFactory(user=auth_client.user)  # in 2024
+    services.emission_factor_add(  # today's factor: not the one of 2024
+        usage_type=UsageType.objects.get(pk=100),
+        factor=Decimal("9"),
+        valid_from=timezone.now().astimezone(UTC).date(),
+    )
     response = auth_client.patch(detail(usage), {"amount": "4"})
     assert response.status_code == 200
     assert (response.json()["factor"], response.json()["co2e_kg"]) == ("1.500000", "6.000000")
