@@ -1,16 +1,17 @@
 import re
 from datetime import timedelta
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from carbon import demo
+from carbon import demo, services
 from carbon.models import Usage, UsageType
 from members import demo as members_demo
 from members.models import User
-from tests.carbon.factories import UsageFactory
+from tests.carbon.factories import UsageFactory, UsageTypeFactory
 from tests.members.factories import UserFactory
 
 GENERATED = re.compile(r"generated password \(shown once, store it now\): (\S+)", re.IGNORECASE)
@@ -121,9 +122,43 @@ def test_a_deleted_demo_member_is_made_again(db):
 
 
 def test_a_user_usage_type_named_like_a_demo_one_does_not_disturb_the_seed(db):
-    own = UsageType.objects.create(name="electricity", unit="mwh", factor="2")
+    own = UsageTypeFactory(name="electricity", unit="mwh", factor=Decimal("2"))
     members_demo.seed()
     first = demo.seed()
-    assert first.endswith("0 members already had usages")
+    assert "0 members already had usages" in first
     assert not Usage.objects.filter(usage_type=own).exists()
     assert demo.seed().startswith("0 demo usages added")
+
+
+def test_the_demo_gives_electricity_a_second_version_with_usages_on_both_sides(db):
+    members_demo.seed()
+    first = demo.seed()
+    second = demo.seed()
+    valid_from = demo.greener_grid_valid_from(timezone.now())
+    electricity = UsageType.objects.get(pk=100)
+    versions = list(electricity.factors.values_list("valid_from", "factor", "source"))
+    assert versions[-1] == (valid_from, Decimal("1.2"), "demo: greener grid mix")
+    assert len(versions) == 2
+    assert f"Electricity factor 1.2 from {valid_from} added" in first
+    assert "Electricity factor" not in second
+    usages = Usage.objects.filter(usage_type=electricity)
+    before = usages.filter(usage_at__date__lt=valid_from)
+    after = usages.filter(usage_at__date__gte=valid_from)
+    assert set(before.values_list("factor", flat=True)) == {Decimal("1.5")}
+    assert set(after.values_list("factor", flat=True)) == {Decimal("1.2")}
+    assert before.count() >= 4 * 5 and after.count() >= 4 * 5
+    assert electricity.factors.count() == 2  # the second seed added none
+
+
+def test_the_demo_leaves_a_version_someone_added_on_that_date_alone(db, superuser):
+    valid_from = demo.greener_grid_valid_from(timezone.now())
+    electricity = UsageType.objects.get(pk=100)
+    services.emission_factor_add(
+        usage_type=electricity, factor=Decimal("0.9"), valid_from=valid_from, actor=superuser
+    )
+    members_demo.seed()
+    demo.seed()
+    assert list(electricity.factors.values_list("factor", flat=True)) == [
+        Decimal("1.5"),
+        Decimal("0.9"),
+    ]
