@@ -375,6 +375,8 @@ LOGGING = {
 # Requests with a larger body are refused with 413 before they are read.
 MAX_REQUEST_BODY_BYTES = config("MAX_REQUEST_BODY_BYTES", default=1_048_576, cast=int)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
+# The CSV import of usages (POST /api/v1/usages/import/) has its own limit: 100,000 rows fit.
+CARBON_IMPORT_MAX_BYTES = config("CARBON_IMPORT_MAX_BYTES", default=16 * 1_048_576, cast=int)
 
 # --- Security (production) --------------------------------------------------
 # On by default whenever DEBUG is off; switch SSL redirect off behind a TLS-terminating proxy
