@@ -9,6 +9,9 @@ PORT ?= 8000
 # Local development: DEBUG on and a persistent development key unless set otherwise.
 DEV_ENV = DEBUG=$${DEBUG:-true} SECRET_KEY="$${SECRET_KEY:-$$(cat var/dev_secret_key)}"
 TEST_ENV = DJANGO_SETTINGS_MODULE=config.settings_test
+# Test processes for `make test` (pytest-xdist; each has its own test database, test_<name>_gwN).
+# `make test PYTEST_WORKERS=0` runs the suite in this one process; `auto` is one per core.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run serve up test install install-dev worker bench sync-demo loadtest fuzz lint format clean
 
@@ -65,7 +68,7 @@ test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
-	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## worker: Celery worker with an embedded beat (needs CELERY_BROKER_URL)
 worker: install var/dev_secret_key
