@@ -199,6 +199,9 @@ class EstimateResultSerializer(serializers.Serializer):
     unit = serializers.CharField(help_text="The type's unit, which amount_in_type_unit is in.")
 
 
+_STORED_AMOUNT = serializers.DecimalField(max_digits=14, decimal_places=4)
+
+
 class UsageSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     user = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(),
@@ -257,6 +260,8 @@ class UsageSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["unit"] = instance.usage_type.unit
+        # Stored to 4 places in the type's unit: shown as stored, not at the input's precision.
+        data["amount"] = _STORED_AMOUNT.to_representation(instance.amount)
         return data
 
     def get_fields(self):

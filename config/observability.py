@@ -76,6 +76,9 @@ class RequestMiddleware:
         except ValueError:
             length = 0
         limit = settings.MAX_REQUEST_BODY_BYTES
+        if request.path.rstrip("/") == "/api/v1/usages/import":
+            # A CSV import of up to 100,000 rows has its own, larger limit (checked again there).
+            limit = max(limit, settings.CARBON_IMPORT_MAX_BYTES)
         if length <= limit:
             return None
         return JsonResponse(
