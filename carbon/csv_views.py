@@ -19,7 +19,7 @@ from carbon import selectors
 from carbon.exports import usages_csv_lines
 from carbon.imports import ImportRowsInvalid, ImportTooLarge, usages_import
 from carbon.models import Usage
-from carbon.views import UsageListMixin, _range_errors
+from carbon.views import UsageListMixin, range_errors
 from core.exceptions import InvalidInput
 
 
@@ -211,7 +211,7 @@ class UsageImportView(APIView):
         return upload.read()
 
 
-@_range_errors  # the filters' out_of_range, as /usages/ documents them
+@range_errors  # the filters' out_of_range, as /usages/ documents them
 class UsageExportView(UsageListMixin, generics.GenericAPIView):
     """Your usages (staff: everyone's) as CSV, with the list's filters and ordering."""
 

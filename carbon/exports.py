@@ -7,7 +7,7 @@ from datetime import UTC
 
 from django.db.models import QuerySet
 
-from core.admin import _Echo, csv_cell
+from core.csv import EchoBuffer, csv_cell
 
 # The import's columns first (usage_type as `name (unit)`, which names one type; amount in
 # the type's unit), then what the usage was computed with; `user` last, for staff only, so a
@@ -24,8 +24,8 @@ def export_columns(*, staff: bool) -> list[str]:
 def usages_csv_lines(*, queryset: QuerySet, staff: bool) -> Iterator[str]:
     """The CSV lines of `queryset` (usages with usage_type selected): a UTF-8 BOM, the
     header, then one line per usage, read `EXPORT_CHUNK_ROWS` at a time. Text cells that a
-    spreadsheet would read as a formula get a leading apostrophe (core.admin.csv_cell)."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    spreadsheet would read as a formula get a leading apostrophe (core.csv.csv_cell)."""
+    writer = csv.writer(EchoBuffer(), lineterminator="\r\n")
     yield "\ufeff"  # a BOM, so that spreadsheets read the file as UTF-8 (the import skips it)
     yield writer.writerow(export_columns(staff=staff))
     for usage in queryset.iterator(chunk_size=EXPORT_CHUNK_ROWS):

@@ -45,7 +45,7 @@ KNOWN_COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *IGNORED_COLUMNS)
 SAVE_CHUNK_ROWS = 5000  # rows per usages_bulk_create call (and per progress step)
 CELL_MAX_LENGTH = 200  # longer than any id, name, date, amount or unit we accept
 
-# `'` + a formula character: how carbon.exports (and core.admin.csv_cell) escape a cell.
+# `'` + a formula character: how carbon.exports (and core.csv.csv_cell) escape a cell.
 _ESCAPED_CELL = re.compile(r"^'[=+\-@\t\r]")
 _AMOUNT = re.compile(r"^(?:\d+(?:\.\d*)?|\.\d+)$")
 _TYPE_WITH_UNIT = re.compile(r"^(.*\S)\s*\(([^()]+)\)$")

@@ -33,3 +33,8 @@ def usage_list_for_user(*, viewer: User, user_id: str) -> QuerySet[Usage] | None
     if not viewer.is_staff or not User.objects.filter(pk=user_id).exists():
         return None
     return Usage.objects.select_related("usage_type").filter(user_id=user_id)
+
+
+def emission_factor_list(*, usage_type: UsageType) -> QuerySet[EmissionFactor]:
+    """A type's factor versions in the order they apply (oldest first)."""
+    return EmissionFactor.objects.filter(usage_type=usage_type).order_by("valid_from", "id")

@@ -14,7 +14,7 @@ from rest_framework.viewsets import GenericViewSet
 from carbon import selectors, services
 from carbon.estimates import usage_estimate
 from carbon.filters import IdFilter, UsageFilter
-from carbon.models import EmissionFactor, Recalculation, Usage
+from carbon.models import Recalculation, Usage
 from carbon.serializers import (
     BulkDeleteSerializer,
     EmissionFactorSerializer,
@@ -135,7 +135,7 @@ class UsageTypeViewSet(
                 usage_type=usage_type, **serializer.validated_data, actor=request.user
             )
             return Response(EmissionFactorSerializer(version).data, status=201)
-        page = self.paginate_queryset(_factor_versions(usage_type))
+        page = self.paginate_queryset(selectors.emission_factor_list(usage_type=usage_type))
         return self.get_paginated_response(EmissionFactorSerializer(page, many=True).data)
 
     @extend_schema(
@@ -163,12 +163,6 @@ class UsageTypeViewSet(
         return Response(RecalculationSerializer(recalculation).data, status=201)
 
 
-def _factor_versions(usage_type):
-    """A type's versions in the order they apply (belongs in carbon.selectors; kept here until
-    that module's owner moves it)."""
-    return EmissionFactor.objects.filter(usage_type=usage_type).order_by("valid_from", "id")
-
-
 class UsageListMixin:
     """Filters, ordering and pagination shared by /usages/ and /users/<id>/usages/."""
 
@@ -190,13 +184,13 @@ _RANGE_ERRORS = [
 ]
 
 
-def _range_errors(view):
+def range_errors(view):
     for decorate in _RANGE_ERRORS:
         view = decorate(view)
     return view
 
 
-@_range_errors
+@range_errors
 @extend_validation_errors(
     ["out_of_range"], field_name="usage_at", actions=["create", "update", "partial_update"]
 )
@@ -258,7 +252,7 @@ class UsageViewSet(
         return Response(BulkDeleteResultSerializer({"deleted": deleted}).data)
 
 
-@_range_errors
+@range_errors
 class UserUsageListView(UsageListMixin, generics.ListAPIView):
     """One member's usages (yourself, or anyone for staff), with the /usages/ filters."""
 

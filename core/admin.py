@@ -1,9 +1,6 @@
 """Admin building blocks shared by every app's admin.py (the admin is a door onto services)."""
 
 import csv
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.utils import label_for_field, lookup_field
@@ -11,6 +8,8 @@ from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import capfirst
+
+from core.csv import EchoBuffer, csv_cell
 
 
 class ViewOnlyMixin:
@@ -56,23 +55,11 @@ class ServiceDeleteMixin:
 
 # --- "Export selected as CSV" ------------------------------------------------------------------
 
-# A cell a spreadsheet could read as a formula gets a leading apostrophe (OWASP CSV injection).
-CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Never exported, whatever a list_display or csv_fields names.
 CSV_SECRET_FIELDS = frozenset(
     {"password", "token_digest", "session_key", "fingerprint", "key", "secret", "number_hash"}
 )
 CSV_CHUNK_SIZE = 500
-
-
-def csv_cell(value: Any) -> str:
-    """One cell's text; text that starts like a formula is prefixed with an apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, (bool, int, float, Decimal)):
-        return str(value)  # a number is never read as a formula, and -3 stays a number
-    text = value.isoformat() if isinstance(value, (datetime, date)) else str(value)
-    return f"'{text}" if text.startswith(CSV_FORMULA_STARTS) else text
 
 
 def csv_columns(modeladmin, request) -> list:
@@ -92,20 +79,13 @@ def _csv_value(name, obj, modeladmin) -> str:
     return csv_cell(value)
 
 
-class _Echo:
-    """A file-like object whose write() hands the line back, for streaming csv.writer rows."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 @admin.action(description="Export selected as CSV", permissions=["view"])
 def export_as_csv(modeladmin, request, queryset):
     """Stream the selection as CSV, one row per object, in the changelist's order."""
     columns = csv_columns(modeladmin, request)
     model = modeladmin.model
     header = [capfirst(str(label_for_field(name, model, modeladmin))) for name in columns]
-    writer = csv.writer(_Echo())
+    writer = csv.writer(EchoBuffer())
 
     def rows():
         yield "\ufeff"  # a BOM, so that spreadsheets read the file as UTF-8

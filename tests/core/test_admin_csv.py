@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from activity.models import ActivityPeriod
 from carbon.models import Usage, UsageType
-from core.admin import CSV_SECRET_FIELDS, csv_cell, csv_columns, export_as_csv
+from core.admin import CSV_SECRET_FIELDS, csv_columns, export_as_csv
+from core.csv import csv_cell
 from inventory.models import Customer, Invoice, Item
 from members.models import User
 from randomdata.models import Address, CreditCard, IngestionRun, RandomUser
