@@ -152,3 +152,59 @@ def test_an_import_body_over_the_general_limit_reaches_the_import(auth_client, s
     response = auth_client.post("/api/v1/usages/import/", body, content_type="text/csv")
     assert response.status_code == 201, response.json()
     assert Usage.objects.count() == 20
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "attr"),
+    [
+        (
+            "/api/v1/usages/",
+            '{"usage_type": 100, "usage_at": "2024-03-01T08:00:00Z", '
+            '"amount": "1", "unit": "\\ud800"}',
+            "unit",
+        ),
+        ("/api/v1/estimate/", '{"usage_type": 100, "amount": "1", "unit": "\\ud800"}', "unit"),
+        (
+            "/api/v1/estimate/",
+            '{"usage_type": 100, "amount": "1", "at": "0001-01-01T00:00:00Z"}',
+            "at",
+        ),
+        (
+            "/api/v1/estimate/",
+            '{"usage_type": 100, "amount": "1", "at": "9999-12-31T23:59:59Z"}',
+            "at",
+        ),
+        ("/api/v1/estimate/", '{"usage_type": 100, "amount": "1e400"}', "amount"),
+    ],
+)
+def test_hostile_bodies_are_a_400_naming_the_field(auth_client, path, body, attr):
+    response = auth_client.post(path, body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert attr in {e["attr"] for e in response.json()["errors"]}
+    assert not Usage.objects.exists()
+
+
+@pytest.mark.parametrize("source", ["grid\nmix", "grid\x00mix", "\ud800"])
+def test_a_version_source_with_control_characters_is_refused(staff_client, source):
+    body = '{"factor": "1.2", "valid_from": "2025-01-01", "source": %s}' % (
+        '"grid\\nmix"'
+        if source == "grid\nmix"
+        else '"grid\\u0000mix"'
+        if "\x00" in source
+        else '"\\ud800"'
+    )
+    response = staff_client.post(FACTORS, body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert {e["attr"] for e in response.json()["errors"]} == {"source"}
+    assert EmissionFactor.objects.filter(usage_type_id=100).count() == 1
+
+
+def test_the_factor_list_costs_the_same_queries_for_many_versions(
+    auth_client, staff_client, django_assert_num_queries
+):
+    for year in range(2001, 2011):
+        assert add_version(staff_client, valid_from=f"{year}-01-01").status_code == 201
+    with django_assert_num_queries(5):  # token, type, count, page (+ the user)
+        response = auth_client.get(FACTORS)
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 11
