@@ -16,6 +16,18 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Nullable while versions take over, so that going back (0008, then 0007's backward,
+        # which refills it from the latest version) works on a database with types.
+        migrations.AlterField(
+            model_name="usagetype",
+            name="factor",
+            field=models.DecimalField(
+                decimal_places=6,
+                help_text="Emission factor in kg CO2e per unit (> 0).",
+                max_digits=12,
+                null=True,
+            ),
+        ),
         migrations.CreateModel(
             name="EmissionFactor",
             fields=[
