@@ -5,20 +5,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from carbon.models import EmissionFactor, Usage, UsageType
+from tests.migrations import migrate, migrate_to_latest
 
 BEFORE = [("carbon", "0005_constraint_messages")]
 AFTER = [("carbon", "0008_usagetype_factor_removed")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -48,7 +40,7 @@ def test_each_factor_becomes_the_first_version_and_usages_point_at_it(user):
         )
     finally:
         migrate(AFTER)
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()
 
     version = EmissionFactor.objects.get(usage_type_id=diesel.pk)
     assert (version.factor, version.valid_from, version.source) == (

@@ -3,22 +3,14 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from inventory.ledger import ledger_breaks
 from inventory.models import Invoice, InvoiceLine, StockMovement
+from tests.migrations import migrate, migrate_to_latest
 
 BEFORE = [("inventory", "0008_item_expiry_date_range")]
 AFTER = [("inventory", "0010_ledger_backfill")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -45,7 +37,7 @@ def test_existing_items_invoices_and_issued_snapshots_are_backfilled():
         OldLine.objects.create(invoice=open_, item=tea, quantity=1, unit_price="2.00")
     finally:
         migrate(AFTER)
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()
 
     def ledger(pk):
         return list(
